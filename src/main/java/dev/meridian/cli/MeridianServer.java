@@ -1,0 +1,110 @@
+package dev.meridian.cli;
+
+import dev.meridian.config.MeridianConfig;
+import dev.meridian.engine.QueryEngine;
+import dev.meridian.engine.Snapshot;
+import dev.meridian.engine.SnapshotHolder;
+import dev.meridian.server.DnsServer;
+import dev.meridian.server.ServerOptions;
+import dev.meridian.zone.Zone;
+import dev.meridian.zone.ZoneFileLoader;
+import dev.meridian.zone.ZoneIndex;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A running server: configuration, zones, snapshot, engine and listeners wired together. The
+ * composition root used by {@code meridian serve} and by the integration tests. Thread-safe.
+ */
+public final class MeridianServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("meridian");
+
+  private final SnapshotHolder holder;
+  private final DnsServer dns;
+
+  private MeridianServer(SnapshotHolder holder, DnsServer dns) {
+    this.holder = holder;
+    this.dns = dns;
+  }
+
+  /** Thrown when the input (zone directory) makes serving impossible; exit code 2. */
+  public static final class StartupException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StartupException(String message) {
+      super(message);
+    }
+  }
+
+  /** Loads the zones named by {@code config}, binds its addresses and starts answering. */
+  public static MeridianServer start(MeridianConfig config) throws StartupException, IOException {
+    Snapshot snapshot = loadSnapshot(config, 1);
+    SnapshotHolder holder = new SnapshotHolder(snapshot);
+    ServerOptions options =
+        new ServerOptions(
+            config.listen(),
+            config.udpWorkers(),
+            config.ednsPayloadSize(),
+            config.tcpMaxConnections(),
+            config.tcpIdleTimeout());
+    DnsServer dns = DnsServer.start(options, new QueryEngine(holder));
+    for (InetSocketAddress a : dns.addresses()) {
+      LOG.log(Level.INFO, "listening on " + a.getAddress().getHostAddress() + " port " + a.getPort()
+          + " (udp+tcp)");
+    }
+    return new MeridianServer(holder, dns);
+  }
+
+  /** Loads every zone file; bad files are logged with file and line and left out. */
+  static Snapshot loadSnapshot(MeridianConfig config, long generation) throws StartupException {
+    if (!Files.isDirectory(config.zoneDir())) {
+      throw new StartupException(config.file() + ": zone_dir: " + config.zoneDir()
+          + " is not a directory; allowed: a folder of *.zone files, relative to the config file");
+    }
+    ZoneFileLoader.DirectoryResult result = ZoneFileLoader.loadDirectory(config.zoneDir());
+    for (String error : result.errors()) {
+      LOG.log(Level.ERROR, "zone rejected: " + error + " (other zones still load)");
+    }
+    List<Zone> zones = new ArrayList<>();
+    for (ZoneFileLoader.Loaded l : result.zones()) {
+      for (String w : l.warnings()) {
+        LOG.log(Level.WARNING, w);
+      }
+      Zone z = l.zone();
+      zones.add(z);
+      LOG.log(Level.INFO, "zone " + z.origin() + " serial " + z.serial() + ", " + z.recordCount()
+          + " records, from " + z.source());
+    }
+    if (zones.isEmpty()) {
+      LOG.log(Level.WARNING, "no zone loaded from " + config.zoneDir() + ": every query gets REFUSED");
+    }
+    return Snapshot.of(new ZoneIndex(zones), config, generation);
+  }
+
+  /** The DNS addresses actually bound (UDP and TCP share each). */
+  public List<InetSocketAddress> addresses() {
+    return dns.addresses();
+  }
+
+  /** The port of the first address; handy for tests that bind port 0. */
+  public int dnsPort() {
+    return dns.addresses().get(0).getPort();
+  }
+
+  public Snapshot snapshot() {
+    return holder.current();
+  }
+
+  public dev.meridian.server.ServerStats stats() {
+    return dns.stats();
+  }
+
+  @Override
+  public void close() {
+    dns.close();
+  }
+}

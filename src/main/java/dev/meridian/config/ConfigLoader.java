@@ -1,0 +1,130 @@
+package dev.meridian.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads {@code meridian.yaml} into a {@link MeridianConfig}. Every key is documented in the README
+ * section "Configuration"; unknown keys and bad values are errors naming file, line and key path.
+ * Stateless and thread-safe.
+ */
+public final class ConfigLoader {
+  static final String DEFAULT_LISTEN = "127.0.0.1:1053";
+
+  private ConfigLoader() {}
+
+  /** Loads and validates {@code file}; relative paths inside resolve against its folder. */
+  public static MeridianConfig load(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such file (give one with --config FILE)");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    return parse(new StringReader(text), file);
+  }
+
+  /** Validates a document read from {@code reader} as if it were {@code file}. */
+  public static MeridianConfig parse(Reader reader, Path file) throws ConfigException {
+    String name = file.toString();
+    List<String> problems = new ArrayList<>();
+    ConfigReader root = ConfigReader.root(name, YamlNode.parse(reader, name), problems);
+    root.allowOnly(Set.of("listen", "zone_dir", "udp_workers", "edns", "tcp", "any_queries",
+        "minimal_responses", "transfer"));
+    Path base = file.toAbsolutePath().getParent();
+
+    List<InetSocketAddress> listen = new ArrayList<>();
+    for (ConfigReader.Item item : root.strings("listen", List.of(DEFAULT_LISTEN))) {
+      InetSocketAddress a = parseHostPort(item, root);
+      if (a != null) {
+        listen.add(a);
+      }
+    }
+    if (listen.isEmpty() && root.has("listen")) {
+      root.problem(root.line("listen"), "listen", "must name at least one address:port");
+    }
+    Path zoneDir = base.resolve(root.string("zone_dir", "zones")).normalize();
+    int cores = Runtime.getRuntime().availableProcessors();
+    int udpWorkers = root.intIn("udp_workers", 1, 64, Math.min(cores, 64));
+
+    ConfigReader edns = root.child("edns");
+    edns.allowOnly(Set.of("payload_size"));
+    int payload = edns.intIn("payload_size", 512, 4096, 1232);
+
+    ConfigReader tcp = root.child("tcp");
+    tcp.allowOnly(Set.of("max_connections", "idle_timeout"));
+    int maxConnections = tcp.intIn("max_connections", 1, 10_000, 128);
+    Duration idle =
+        tcp.duration("idle_timeout", Duration.ofMillis(100), Duration.ofMinutes(10), Duration.ofSeconds(10));
+
+    AnyMode any = root.choice("any_queries", AnyMode.class, AnyMode.MINIMAL);
+    boolean minimal = root.bool("minimal_responses", false);
+
+    ConfigReader transfer = root.child("transfer");
+    transfer.allowOnly(Set.of("allow"));
+    List<Cidr> allow = new ArrayList<>();
+    for (ConfigReader.Item item : transfer.strings("allow", List.of("127.0.0.0/8", "::1/128"))) {
+      try {
+        allow.add(Cidr.parse(item.text()));
+      } catch (ConfigException e) {
+        transfer.problem(item, e.getMessage() + "; allowed: an address or address/prefix");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return new MeridianConfig(
+        file.toAbsolutePath(), listen, zoneDir, udpWorkers, payload, maxConnections, idle, any, minimal,
+        allow);
+  }
+
+  /** The configuration used when no file exists: every key at its default. */
+  public static MeridianConfig defaults(Path file) throws ConfigException {
+    return parse(new StringReader(""), file);
+  }
+
+  private static InetSocketAddress parseHostPort(ConfigReader.Item item, ConfigReader at) {
+    String t = item.text().trim();
+    int colon = t.lastIndexOf(':');
+    String allowed = "; allowed: ADDRESS:PORT such as 127.0.0.1:1053 or [::1]:1053";
+    if (colon <= 0) {
+      at.problem(item, "'" + t + "' has no port" + allowed);
+      return null;
+    }
+    String host = t.substring(0, colon);
+    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+      at.problem(item, "'" + t + "': put an IPv6 address in brackets" + allowed);
+      return null;
+    }
+    int port;
+    try {
+      port = Integer.parseInt(t.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 0 || port > 65535) {
+      at.problem(item, "'" + t + "': port must be 0..65535" + allowed);
+      return null;
+    }
+    try {
+      InetAddress address = Cidr.parseLiteral(host);
+      return new InetSocketAddress(address, port);
+    } catch (ConfigException e) {
+      at.problem(item, e.getMessage() + allowed);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.meridian.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The validated configuration of one server. Immutable; built by {@link ConfigLoader}.
+ *
+ * @param file the configuration file (relative paths in it are resolved against its folder)
+ * @param listen addresses served over both UDP and TCP
+ * @param zoneDir folder whose {@code *.zone} files are loaded
+ * @param udpWorkers threads (and SO_REUSEPORT sockets) per UDP address
+ * @param ednsPayloadSize the UDP payload size we advertise and accept at most
+ * @param tcpMaxConnections concurrent TCP connections per address; more are closed at once
+ * @param tcpIdleTimeout a TCP connection with no query for this long is closed
+ * @param anyMode how ANY queries are answered
+ * @param minimalResponses leave the apex NS RRset out of positive answers
+ * @param transferAllow clients that may AXFR/IXFR
+ */
+public record MeridianConfig(
+    Path file,
+    List<InetSocketAddress> listen,
+    Path zoneDir,
+    int udpWorkers,
+    int ednsPayloadSize,
+    int tcpMaxConnections,
+    Duration tcpIdleTimeout,
+    AnyMode anyMode,
+    boolean minimalResponses,
+    List<Cidr> transferAllow) {
+
+  public MeridianConfig {
+    listen = List.copyOf(listen);
+    transferAllow = List.copyOf(transferAllow);
+  }
+
+  /** A copy listening on other addresses (tests bind port 0). */
+  public MeridianConfig withListen(List<InetSocketAddress> addresses) {
+    return new MeridianConfig(
+        file,
+        addresses,
+        zoneDir,
+        udpWorkers,
+        ednsPayloadSize,
+        tcpMaxConnections,
+        tcpIdleTimeout,
+        anyMode,
+        minimalResponses,
+        transferAllow);
+  }
+
+  /** True when {@code client} is on the transfer allow-list. */
+  public boolean mayTransfer(java.net.InetAddress client) {
+    for (Cidr c : transferAllow) {
+      if (c.contains(client)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.meridian.engine;
+
+import dev.meridian.zone.Zone;
+import dev.meridian.zone.ZoneLookup;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Answers queries from the current {@link Snapshot}: a pure function of snapshot and question.
+ * Thread-safe and lock-free; reads {@link SnapshotHolder#current()} once per query.
+ */
+public final class QueryEngine implements QueryHandler {
+  private final SnapshotHolder holder;
+
+  public QueryEngine(SnapshotHolder holder) {
+    this.holder = holder;
+  }
+
+  @Override
+  public void answer(Message query, Message response, InetAddress client, boolean tcp) {
+    Snapshot s = holder.current();
+    Record q = query.getQuestion();
+    int qtype = q.getType();
+    if (q.getDClass() != DClass.IN && q.getDClass() != DClass.ANY) {
+      response.getHeader().setRcode(Rcode.REFUSED);
+      return;
+    }
+    Zone zone = s.zones().find(q.getName());
+    if (zone == null) {
+      response.getHeader().setRcode(Rcode.REFUSED); // not ours, and we never recurse
+      return;
+    }
+    if (qtype == Type.AXFR) {
+      response.getHeader().setRcode(Rcode.FORMERR); // RFC 5936 section 4.2: AXFR is TCP only
+      return;
+    }
+    if (qtype == Type.IXFR) {
+      // RFC 1995 section 2: over UDP, an answer that does not fit is the current SOA alone,
+      // which tells the client to come back over TCP.
+      answerIxfrOverUdp(zone, q.getName(), response);
+      return;
+    }
+    ZoneLookup.answer(zone, q.getName(), qtype, s.lookupOptions(), response);
+  }
+
+  private static void answerIxfrOverUdp(Zone zone, Name qname, Message response) {
+    if (!zone.origin().equals(qname)) {
+      response.getHeader().setRcode(Rcode.NOTAUTH);
+      return;
+    }
+    response.getHeader().setFlag(org.xbill.DNS.Flags.AA);
+    response.addRecord(zone.soa(), Section.ANSWER);
+  }
+
+  @Override
+  public Transfer transfer(Message query, InetAddress client) {
+    Snapshot s = holder.current();
+    Record q = query.getQuestion();
+    if (!s.config().mayTransfer(client)) {
+      return new Transfer(Rcode.REFUSED, List.of());
+    }
+    Zone zone = s.zones().zone(q.getName());
+    if (zone == null) {
+      return new Transfer(Rcode.NOTAUTH, List.of());
+    }
+    if (q.getType() == Type.IXFR) {
+      long have = clientSerial(query);
+      if (have >= 0 && !serialBefore(have, zone.serial())) {
+        return new Transfer(Rcode.NOERROR, List.of(zone.soa())); // up to date (RFC 1995 section 2)
+      }
+    }
+    // AXFR, or IXFR answered with the whole zone (RFC 1995 section 4 allows it): SOA ... SOA.
+    List<Record> records = new ArrayList<>(zone.recordCount() + 1);
+    records.addAll(zone.records());
+    records.add(zone.soa());
+    return new Transfer(Rcode.NOERROR, records);
+  }
+
+  /** The serial in an IXFR query's authority SOA, or -1 when absent. */
+  private static long clientSerial(Message query) {
+    for (Record r : query.getSection(Section.AUTHORITY)) {
+      if (r instanceof SOARecord soa) {
+        return soa.getSerial();
+      }
+    }
+    return -1;
+  }
+
+  /** RFC 1982 serial number arithmetic: true when {@code a} comes before {@code b}. */
+  static boolean serialBefore(long a, long b) {
+    long diff = (b - a) & 0xFFFFFFFFL;
+    return diff != 0 && diff < 0x80000000L;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.meridian.engine;
+
+import java.net.InetAddress;
+import java.util.List;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
+
+/**
+ * What the wire layer asks of the engine. The server has already checked the header, opcode,
+ * question count and EDNS version; implementations must be thread-safe and must not block.
+ */
+public interface QueryHandler {
+
+  /**
+   * Answers a standard query. {@code response} already carries the header (ID, QR, opcode, RD, CD)
+   * and the question; fill in rcode, AA and the sections.
+   *
+   * @param tcp whether the query came over TCP (zone transfers need it)
+   */
+  void answer(Message query, Message response, InetAddress client, boolean tcp);
+
+  /**
+   * A zone transfer (AXFR, or IXFR answered with a full zone or an up-to-date SOA) over TCP.
+   *
+   * @return the rcode and, when it is NOERROR, the records to send in order
+   */
+  Transfer transfer(Message query, InetAddress client);
+
+  /** The outcome of a transfer request. Immutable. */
+  record Transfer(int rcode, List<Record> records) {
+    public Transfer {
+      records = List.copyOf(records);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.meridian.server;
+
+import dev.meridian.engine.QueryHandler;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The UDP and TCP listeners of every configured address. Thread-safe; {@link #close()} stops
+ * them all.
+ */
+public final class DnsServer implements AutoCloseable {
+  private static final int EPHEMERAL_TRIES = 10;
+
+  private final List<UdpListener> udp = new ArrayList<>();
+  private final List<TcpListener> tcp = new ArrayList<>();
+  private final ServerStats stats = new ServerStats();
+
+  private DnsServer() {}
+
+  /** Binds every address (UDP and TCP on the same port) and starts serving. */
+  public static DnsServer start(ServerOptions options, QueryHandler handler) throws IOException {
+    DnsServer s = new DnsServer();
+    PacketProcessor processor = new PacketProcessor(handler, options.ednsPayloadSize(), s.stats);
+    try {
+      for (InetSocketAddress a : options.listen()) {
+        s.bind(a, options, processor);
+      }
+    } catch (IOException e) {
+      s.close();
+      throw e;
+    }
+    s.udp.forEach(UdpListener::start);
+    s.tcp.forEach(TcpListener::start);
+    return s;
+  }
+
+  private void bind(InetSocketAddress a, ServerOptions o, PacketProcessor p) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      UdpListener u = new UdpListener(a, o.udpWorkers(), p, stats);
+      try {
+        TcpListener t =
+            new TcpListener(u.address(), o.tcpMaxConnections(), o.tcpIdleTimeout(), p, stats);
+        udp.add(u);
+        tcp.add(t);
+        return;
+      } catch (BindException e) {
+        u.close();
+        if (a.getPort() != 0 || attempt >= EPHEMERAL_TRIES) {
+          throw new BindException("cannot bind TCP " + u.address() + ": " + e.getMessage());
+        }
+        // port 0: UDP got a port whose TCP twin is taken; try another
+      }
+    }
+  }
+
+  /** The addresses actually bound, in configuration order (ports resolved when 0 was asked). */
+  public List<InetSocketAddress> addresses() {
+    List<InetSocketAddress> out = new ArrayList<>();
+    for (UdpListener u : udp) {
+      out.add(u.address());
+    }
+    return out;
+  }
+
+  public ServerStats stats() {
+    return stats;
+  }
+
+  @Override
+  public void close() {
+    udp.forEach(UdpListener::close);
+    tcp.forEach(TcpListener::close);
+  }
+}

@@ -1,0 +1,126 @@
+package dev.meridian.zone;
+
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+
+/**
+ * One loaded zone: a node per owner name (empty non-terminals included), decided at load.
+ * Immutable; share it freely once built.
+ */
+public final class Zone {
+  private final Name origin;
+  private final String source;
+  private final SOARecord soa;
+  private final SOARecord negativeSoa;
+  private final Map<Name, Node> nodes;
+  private final List<Record> records;
+  private final boolean hasCuts;
+  private final int labels;
+
+  Zone(
+      Name origin,
+      String source,
+      SOARecord soa,
+      Map<Name, Node> nodes,
+      List<Record> records,
+      boolean hasCuts) {
+    this.origin = origin;
+    this.source = source;
+    this.soa = soa;
+    // RFC 2308 section 3: the SOA in a negative answer carries min(SOA TTL, SOA MINIMUM).
+    long negTtl = Math.min(soa.getTTL(), soa.getMinimum());
+    this.negativeSoa =
+        new SOARecord(
+            soa.getName(),
+            soa.getDClass(),
+            negTtl,
+            soa.getHost(),
+            soa.getAdmin(),
+            soa.getSerial(),
+            soa.getRefresh(),
+            soa.getRetry(),
+            soa.getExpire(),
+            soa.getMinimum());
+    this.nodes = Map.copyOf(nodes);
+    this.records = List.copyOf(records);
+    this.hasCuts = hasCuts;
+    this.labels = origin.labels();
+  }
+
+  public Name origin() {
+    return origin;
+  }
+
+  /** Where the zone came from, for logs (a file path). */
+  public String source() {
+    return source;
+  }
+
+  public SOARecord soa() {
+    return soa;
+  }
+
+  public long serial() {
+    return soa.getSerial();
+  }
+
+  /** The SOA to put in the authority section of NXDOMAIN and NODATA answers. */
+  public SOARecord negativeSoa() {
+    return negativeSoa;
+  }
+
+  /** Every record of the zone, SOA first, for transfers and counts. */
+  public List<Record> records() {
+    return records;
+  }
+
+  public int recordCount() {
+    return records.size();
+  }
+
+  /** The node at exactly {@code name}, or null. */
+  public Node node(Name name) {
+    return nodes.get(name);
+  }
+
+  /** True when {@code name} is at or below the apex. */
+  public boolean contains(Name name) {
+    return name.subdomain(origin);
+  }
+
+  /**
+   * The topmost delegation point at or above {@code name} (below the apex), or null. RFC 1034
+   * section 4.3.2 step 3b: the first cut met walking down from the apex wins.
+   */
+  public Node cutAbove(Name name) {
+    if (!hasCuts) {
+      return null;
+    }
+    int total = name.labels();
+    for (int l = labels + 1; l <= total; l++) {
+      Node n = nodes.get(l == total ? name : new Name(name, total - l));
+      if (n == null) {
+        return null; // no node here, so none below either: empty non-terminals are nodes
+      }
+      if (n.isCut()) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  /** The deepest existing node that is an ancestor of {@code name} (RFC 4592 closest encloser). */
+  public Node closestEncloser(Name name) {
+    int total = name.labels();
+    for (int strip = 1; total - strip >= labels; strip++) {
+      Node n = nodes.get(new Name(name, strip));
+      if (n != null) {
+        return n;
+      }
+    }
+    return nodes.get(origin);
+  }
+}

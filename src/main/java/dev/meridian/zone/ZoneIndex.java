@@ -1,0 +1,51 @@
+package dev.meridian.zone;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.Name;
+
+/** Every zone served, found by closest enclosing apex. Immutable. */
+public final class ZoneIndex {
+  private final Map<Name, Zone> byApex;
+  private final List<Zone> zones;
+  private final int minLabels;
+  private final int maxLabels;
+
+  public ZoneIndex(List<Zone> zones) {
+    Map<Name, Zone> m = new HashMap<>();
+    int min = Integer.MAX_VALUE;
+    int max = 0;
+    for (Zone z : zones) {
+      m.put(z.origin(), z);
+      min = Math.min(min, z.origin().labels());
+      max = Math.max(max, z.origin().labels());
+    }
+    this.byApex = Map.copyOf(m);
+    this.zones = List.copyOf(new ArrayList<>(zones));
+    this.minLabels = min;
+    this.maxLabels = max;
+  }
+
+  /** The zone whose apex is the longest suffix of {@code qname}, or null (we answer REFUSED). */
+  public Zone find(Name qname) {
+    int total = qname.labels();
+    for (int l = Math.min(total, maxLabels); l >= minLabels; l--) {
+      Zone z = byApex.get(l == total ? qname : new Name(qname, total - l));
+      if (z != null) {
+        return z;
+      }
+    }
+    return null;
+  }
+
+  /** The zone with exactly this apex, or null. */
+  public Zone zone(Name apex) {
+    return byApex.get(apex);
+  }
+
+  public List<Zone> zones() {
+    return zones;
+  }
+}

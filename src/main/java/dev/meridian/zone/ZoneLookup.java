@@ -1,0 +1,204 @@
+package dev.meridian.zone;
+
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The authoritative answer algorithm of RFC 1034 section 4.3.2, with RFC 4592 wildcards, RFC 2308
+ * negative answers and RFC 6604 CNAME chains. A pure function of zone, question and options that
+ * writes the answer into a response {@link Message}; stateless and thread-safe.
+ */
+public final class ZoneLookup {
+  /** Longest CNAME chain followed inside a zone; BIND stops at 16 as well. */
+  static final int MAX_CHAIN = 16;
+
+  private ZoneLookup() {}
+
+  /**
+   * Fills {@code out}'s rcode, AA flag and answer, authority and additional sections for the
+   * question ({@code qname}, {@code qtype}) in {@code zone}. The question section is the caller's.
+   *
+   * @param options how to shape the answer
+   */
+  public static void answer(Zone zone, Name qname, int qtype, LookupOptions options, Message out) {
+    out.getHeader().setFlag(Flags.AA);
+    Name name = qname;
+    Name[] chain = null;
+    for (int step = 0; ; step++) {
+      Node cut = zone.cutAbove(name);
+      if (cut != null && !(qtype == Type.DS && cut.name().equals(name))) {
+        referral(zone, cut, out, step == 0);
+        return;
+      }
+      Node node = zone.node(name);
+      Node source = node;
+      if (node == null) {
+        Node encloser = zone.closestEncloser(name);
+        source = encloser.wildcard();
+        if (source == null) {
+          out.getHeader().setRcode(Rcode.NXDOMAIN);
+          out.addRecord(zone.negativeSoa(), Section.AUTHORITY);
+          return;
+        }
+      }
+      Record[] cname = source.get(Type.CNAME);
+      if (cname == null || qtype == Type.CNAME || qtype == Type.ANY) {
+        if (answerAt(zone, source, name, node == null, qtype, options.minimalAny(), out)
+            && !options.minimalResponses()) {
+          addApexNs(zone, qtype, out);
+        }
+        return;
+      }
+      CNAMERecord c = (CNAMERecord) cname[0];
+      out.addRecord(node == null ? c.withName(name) : c, Section.ANSWER);
+      Name target = c.getTarget();
+      if (!zone.contains(target) || step + 1 >= MAX_CHAIN) {
+        return; // out of zone: the resolver follows it (RFC 1034 section 4.3.2 step 3a)
+      }
+      if (chain == null) {
+        chain = new Name[MAX_CHAIN];
+      }
+      chain[step] = name;
+      for (int i = 0; i <= step; i++) {
+        if (chain[i].equals(target)) {
+          return; // a loop: what we have is the answer
+        }
+      }
+      name = target;
+    }
+  }
+
+  /** Adds the data at {@code node}; false when it was NODATA. */
+  private static boolean answerAt(
+      Zone zone, Node node, Name owner, boolean synthesized, int qtype, boolean minimalAny,
+      Message out) {
+    if (qtype == Type.ANY && node.size() > 0) {
+      if (minimalAny) {
+        addSet(zone, node.set(preferredForAny(node)), owner, synthesized, out);
+      } else {
+        for (int i = 0; i < node.size(); i++) {
+          addSet(zone, node.set(i), owner, synthesized, out);
+        }
+      }
+      return true;
+    }
+    Record[] set = qtype == Type.ANY ? null : node.get(qtype);
+    if (set != null) {
+      addSet(zone, set, owner, synthesized, out);
+      return true;
+    }
+    out.addRecord(zone.negativeSoa(), Section.AUTHORITY); // NODATA, RFC 2308 section 2.2
+    return false;
+  }
+
+  /**
+   * RFC 8482 section 4.1 lets us pick one RRset; like NSD, prefer small popular types (A, AAAA,
+   * SOA, MX, PTR), then anything but DNSSEC types, in zone-file order.
+   */
+  static int preferredForAny(Node node) {
+    int normal = -1;
+    int other = -1;
+    for (int i = 0; i < node.size(); i++) {
+      int t = node.set(i)[0].getType();
+      switch (t) {
+        case Type.A, Type.AAAA, Type.SOA, Type.MX, Type.PTR -> {
+          return i;
+        }
+        case Type.DNSKEY, Type.RRSIG, Type.NSEC -> other = other < 0 ? i : other;
+        default -> normal = normal < 0 ? i : normal;
+      }
+    }
+    return normal >= 0 ? normal : other;
+  }
+
+  /**
+   * NSD and BIND put the apex NS RRset in the authority section of positive answers (and its
+   * addresses in additional); it is optional data that the wire layer drops first when space runs
+   * short. Not for ANY, DS or DNSKEY (NSD bug 253: it makes priming truncate), nor twice.
+   */
+  private static void addApexNs(Zone zone, int qtype, Message out) {
+    if (qtype == Type.ANY || qtype == Type.DS || qtype == Type.DNSKEY) {
+      return;
+    }
+    Node apex = zone.node(zone.origin());
+    Record[] ns = apex == null ? null : apex.get(Type.NS);
+    if (ns == null || out.findRecord(ns[0], Section.ANSWER)) {
+      return;
+    }
+    for (Record r : ns) {
+      out.addRecord(r, Section.AUTHORITY);
+    }
+    for (Record r : ns) {
+      addAddresses(zone, ((NSRecord) r).getTarget(), out);
+    }
+  }
+
+  private static void addSet(Zone zone, Record[] set, Name owner, boolean synthesized, Message out) {
+    for (Record r : set) {
+      out.addRecord(synthesized ? r.withName(owner) : r, Section.ANSWER);
+    }
+    for (Record r : set) {
+      Name target = additionalTarget(r);
+      if (target != null) {
+        addAddresses(zone, target, out);
+      }
+    }
+  }
+
+  /** RFC 1034 section 3.7: NS, MX and SRV answers carry the targets' addresses if we have them. */
+  private static Name additionalTarget(Record r) {
+    if (r instanceof NSRecord ns) {
+      return ns.getTarget();
+    }
+    if (r instanceof MXRecord mx) {
+      return mx.getTarget();
+    }
+    if (r instanceof SRVRecord srv) {
+      return srv.getTarget();
+    }
+    return null;
+  }
+
+  private static void referral(Zone zone, Node cut, Message out, boolean first) {
+    if (first) {
+      out.getHeader().unsetFlag(Flags.AA); // RFC 1034 section 4.3.2 step 3b
+    }
+    Record[] ns = cut.get(Type.NS);
+    for (Record r : ns) {
+      out.addRecord(r, Section.AUTHORITY);
+    }
+    for (Record r : ns) {
+      addAddresses(zone, ((NSRecord) r).getTarget(), out);
+    }
+  }
+
+  private static void addAddresses(Zone zone, Name target, Message out) {
+    if (!zone.contains(target)) {
+      return;
+    }
+    Node t = zone.node(target);
+    if (t == null) {
+      return;
+    }
+    addOnce(t.get(Type.A), out);
+    addOnce(t.get(Type.AAAA), out);
+  }
+
+  private static void addOnce(Record[] set, Message out) {
+    if (set == null || out.findRecord(set[0], Section.ADDITIONAL)) {
+      return;
+    }
+    for (Record r : set) {
+      out.addRecord(r, Section.ADDITIONAL);
+    }
+  }
+}
