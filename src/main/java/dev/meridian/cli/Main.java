@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -41,9 +43,10 @@ public final class Main {
       System.setProperty(
           "java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %5$s%6$s%n");
     }
-    if (System.getProperty("slf4j.internal.verbosity") == null) {
-      System.setProperty("slf4j.internal.verbosity", "ERROR"); // dnsjava logs through slf4j
-    }
+  }
+
+  private static String stamp() {
+    return LocalDateTime.now(java.time.ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS"));
   }
 
   static int run(String[] args, PrintStream err) {
@@ -87,7 +90,8 @@ public final class Main {
       err.println(e.getMessage());
       return EXIT_USAGE;
     } catch (IOException e) {
-      err.println("meridian: cannot listen on " + config.listen() + ": " + e.getMessage());
+      err.println("meridian: cannot listen: " + e.getMessage()
+          + " (is another server on that port? change listen in " + configFile + ")");
       return EXIT_RUNTIME;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -95,9 +99,11 @@ public final class Main {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  log.log(Level.INFO, "stopping (signal received)");
+                  // java.util.logging resets itself in its own shutdown hook: write directly
+                  err.println(stamp() + " INFO stopping (signal received)");
                   server.close();
-                  log.log(Level.INFO, "stopped");
+                  err.println(stamp() + " INFO stopped");
+                  err.flush();
                   stopped.countDown();
                 },
                 "shutdown"));

@@ -37,23 +37,36 @@ public final class DnsServer implements AutoCloseable {
     return s;
   }
 
+  /**
+   * TCP first, without SO_REUSEPORT, so that a port another process holds is refused rather than
+   * silently shared; then the UDP sockets on the same port.
+   */
   private void bind(InetSocketAddress a, ServerOptions o, PacketProcessor p) throws IOException {
     for (int attempt = 1; ; attempt++) {
-      UdpListener u = new UdpListener(a, o.udpWorkers(), p, stats);
+      TcpListener t;
       try {
-        TcpListener t =
-            new TcpListener(u.address(), o.tcpMaxConnections(), o.tcpIdleTimeout(), p, stats);
+        t = new TcpListener(a, o.tcpMaxConnections(), o.tcpIdleTimeout(), p, stats);
+      } catch (BindException e) {
+        throw new BindException("TCP " + show(a) + ": " + e.getMessage());
+      }
+      try {
+        UdpListener u = new UdpListener(t.address(), o.udpWorkers(), p, stats);
         udp.add(u);
         tcp.add(t);
         return;
       } catch (BindException e) {
-        u.close();
+        t.close();
         if (a.getPort() != 0 || attempt >= EPHEMERAL_TRIES) {
-          throw new BindException("cannot bind TCP " + u.address() + ": " + e.getMessage());
+          throw new BindException("UDP " + show(t.address()) + ": " + e.getMessage());
         }
-        // port 0: UDP got a port whose TCP twin is taken; try another
+        // port 0: TCP got a port whose UDP twin is taken; try another
       }
     }
+  }
+
+  private static String show(InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   /** The addresses actually bound, in configuration order (ports resolved when 0 was asked). */

@@ -1,0 +1,119 @@
+package dev.meridian.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+  private static final Path FILE = Path.of("/etc/meridian/meridian.yaml");
+
+  private static MeridianConfig parse(String yaml) throws ConfigException {
+    return ConfigLoader.parse(new StringReader(yaml), FILE);
+  }
+
+  private static String error(String yaml) {
+    return assertThrows(ConfigException.class, () -> parse(yaml)).getMessage();
+  }
+
+  @Test
+  void emptyFileGivesLaptopDefaults() throws Exception {
+    MeridianConfig c = parse("");
+    assertEquals("127.0.0.1", c.listen().get(0).getAddress().getHostAddress());
+    assertEquals(1053, c.listen().get(0).getPort());
+    assertEquals(Path.of("/etc/meridian/zones"), c.zoneDir());
+    assertEquals(1232, c.ednsPayloadSize());
+    assertEquals(128, c.tcpMaxConnections());
+    assertEquals(Duration.ofSeconds(10), c.tcpIdleTimeout());
+    assertEquals(AnyMode.MINIMAL, c.anyMode());
+    assertFalse(c.minimalResponses());
+    assertTrue(c.mayTransfer(InetAddress.getByName("127.0.0.2")));
+    assertTrue(c.mayTransfer(InetAddress.getByName("::1")));
+    assertFalse(c.mayTransfer(InetAddress.getByName("192.0.2.1")));
+  }
+
+  @Test
+  void readsEveryKey() throws Exception {
+    MeridianConfig c =
+        parse(
+            """
+            listen: ["[::1]:5353", 127.0.0.2:53]
+            zone_dir: /srv/zones
+            udp_workers: 3
+            edns: {payload_size: 4096}
+            tcp: {max_connections: 5, idle_timeout: 500ms}
+            any_queries: full
+            minimal_responses: true
+            transfer: {allow: [192.0.2.0/24]}
+            """);
+    assertEquals(2, c.listen().size());
+    assertEquals(5353, c.listen().get(0).getPort());
+    assertEquals(Path.of("/srv/zones"), c.zoneDir());
+    assertEquals(3, c.udpWorkers());
+    assertEquals(4096, c.ednsPayloadSize());
+    assertEquals(Duration.ofMillis(500), c.tcpIdleTimeout());
+    assertEquals(AnyMode.FULL, c.anyMode());
+    assertTrue(c.minimalResponses());
+    assertTrue(c.mayTransfer(InetAddress.getByName("192.0.2.77")));
+    assertFalse(c.mayTransfer(InetAddress.getByName("127.0.0.1")));
+  }
+
+  @Test
+  void unknownKeyNamesLineKeyAndWhatIsAllowed() {
+    String e = error("listen: [127.0.0.1:53]\ntcp:\n  max_conections: 5\n");
+    assertTrue(
+        e.startsWith(FILE + ":3: tcp.max_conections: unknown key, allowed here: idle_timeout, max_connections"),
+        e);
+  }
+
+  @Test
+  void badValuesAreAllReportedWithRanges() {
+    String e =
+        error(
+            """
+            edns:
+              payload_size: 100
+            tcp:
+              idle_timeout: forever
+            any_queries: some
+            listen: [localhost:53, 127.0.0.1]
+            transfer: {allow: [10.0.0.0/33]}
+            """);
+    assertTrue(e.contains(FILE + ":2: edns.payload_size: must be a whole number 512..4096, got '100'"), e);
+    assertTrue(e.contains(FILE + ":4: tcp.idle_timeout: must be a duration from 100ms to 10m"), e);
+    assertTrue(e.contains(FILE + ":5: any_queries: must be one of full, minimal, got 'some'"), e);
+    assertTrue(e.contains(FILE + ":6: listen[0]: 'localhost' is not an IPv4 or IPv6 address"), e);
+    assertTrue(e.contains(FILE + ":6: listen[1]: '127.0.0.1' has no port"), e);
+    assertTrue(e.contains(FILE + ":7: transfer.allow[0]: bad prefix length"), e);
+  }
+
+  @Test
+  void yamlSyntaxErrorNamesLine() {
+    String e = error("listen: [127.0.0.1:53\nzone_dir: x\n");
+    assertTrue(e.startsWith(FILE + ":"), e);
+    assertTrue(e.contains("not valid YAML"), e);
+  }
+
+  @Test
+  void wrongShapeIsReported() {
+    assertTrue(error("- a\n- b\n").contains("must be a mapping"));
+    assertTrue(error("tcp: 5\n").contains(FILE + ":1: tcp: must be a mapping"));
+    assertTrue(error("zone_dir: [a, b]\n").contains("zone_dir: must be a single value"));
+  }
+
+  @Test
+  void cidrContainsOnlyItsFamilyAndPrefix() throws Exception {
+    Cidr c = Cidr.parse("198.51.100.0/22");
+    assertTrue(c.contains(InetAddress.getByName("198.51.103.255")));
+    assertFalse(c.contains(InetAddress.getByName("198.51.104.0")));
+    assertFalse(c.contains(InetAddress.getByName("::1")));
+    assertEquals("198.51.100.0/22", Cidr.parse("198.51.101.7/22").toString());
+    assertThrows(ConfigException.class, () -> Cidr.parse("example.com"));
+  }
+}

@@ -1,0 +1,124 @@
+package dev.meridian.zone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
+
+class ZoneFileLoaderTest {
+  private static final String HEAD =
+      """
+      $ORIGIN example.net.
+      $TTL 300
+      @ IN SOA ns1 host ( 1 7200 3600 1209600 60 )
+        IN NS ns1
+      ns1 IN A 192.0.2.1
+      """;
+
+  @TempDir Path dir;
+
+  private Path write(String name, String text) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, text);
+    return p;
+  }
+
+  @Test
+  void loadsZoneNamedAfterFileWithEmptyNonTerminals() throws Exception {
+    Path f = write("example.net.zone", HEAD + "a.b.c IN A 192.0.2.2\n");
+    Zone z = ZoneFileLoader.load(f).zone();
+    assertEquals(Name.fromString("example.net."), z.origin());
+    assertEquals(1, z.serial());
+    assertEquals(4, z.recordCount());
+    Node ent = z.node(Name.fromString("b.c.example.net."));
+    assertNotNull(ent, "empty non-terminal is a node");
+    assertEquals(0, ent.size());
+    assertNotNull(z.node(Name.fromString("c.example.net.")));
+  }
+
+  @Test
+  void parseErrorNamesFileAndLine() throws Exception {
+    Path f = write("example.net.zone", HEAD + "www IN A 192.0.2.300\n");
+    ZoneException e = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(f));
+    assertTrue(e.getMessage().startsWith(f + ":6:"), e.getMessage());
+  }
+
+  @Test
+  void cnameAndOtherDataIsRejectedWithLine() throws Exception {
+    Path f = write("example.net.zone", HEAD + "\n; comment\nwww IN CNAME ns1\nwww IN A 192.0.2.9\n");
+    ZoneException e = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(f));
+    assertTrue(e.getMessage().contains(f + ":8: www.example.net.: CNAME and other data"), e.getMessage());
+  }
+
+  @Test
+  void outOfZoneDataAndMissingSoaAndNsAreAllReported() throws Exception {
+    Path f = write("example.net.zone", "$TTL 300\nwww.example.org. IN A 192.0.2.1\n");
+    ZoneException e = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(f));
+    assertEquals(3, e.problems().size(), e.getMessage());
+    assertTrue(e.problems().get(0).startsWith(f + ":2: www.example.org.: out-of-zone data"));
+    assertTrue(e.getMessage().contains("no SOA record"));
+    assertTrue(e.getMessage().contains("no NS records"));
+  }
+
+  @Test
+  void multiLineRecordsAndEscapesParse() throws Exception {
+    Path f =
+        write(
+            "example.net.zone",
+            HEAD + "txt IN TXT ( \"a\\\"b\"\n  \"c;d\" ) ; trailing\nsemi\\.colon IN A 192.0.2.7\n");
+    Zone z = ZoneFileLoader.load(f).zone();
+    var txt = (org.xbill.DNS.TXTRecord) z.node(Name.fromString("txt.example.net.")).get(Type.TXT)[0];
+    var strings = txt.getStringsAsByteArrays();
+    assertEquals("a\"b", new String(strings.get(0), java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals("c;d", new String(strings.get(1), java.nio.charset.StandardCharsets.US_ASCII));
+    assertNotNull(z.node(Name.fromString("semi\\.colon.example.net.")));
+  }
+
+  @Test
+  void includeIsRelativeToTheZoneFile() throws Exception {
+    Files.createDirectories(dir.resolve("parts"));
+    write("parts/hosts.inc", "host IN A 192.0.2.44\n");
+    Path f = write("example.net.zone", HEAD + "$INCLUDE parts/hosts.inc\n");
+    Zone z = ZoneFileLoader.load(f).zone();
+    assertNotNull(z.node(Name.fromString("host.example.net.")));
+  }
+
+  @Test
+  void duplicateRecordsCollapseAndTtlsAreUnifiedPerRrset() throws Exception {
+    Path f =
+        write(
+            "example.net.zone",
+            HEAD + "w 100 IN A 192.0.2.1\nw 50 IN A 192.0.2.2\nw 100 IN A 192.0.2.1\n");
+    Zone z = ZoneFileLoader.load(f).zone();
+    var set = z.node(Name.fromString("w.example.net.")).get(Type.A);
+    assertEquals(2, set.length);
+    assertEquals(50, set[0].getTTL());
+    assertEquals(50, set[1].getTTL());
+  }
+
+  @Test
+  void missingGlueIsAWarning() throws Exception {
+    Path f = write("example.net.zone", HEAD + "sub IN NS ns.sub\n");
+    ZoneFileLoader.Loaded l = ZoneFileLoader.load(f);
+    assertEquals(1, l.warnings().size());
+    assertTrue(l.warnings().get(0).contains(f + ":6: sub.example.net.: NS ns.sub.example.net."));
+  }
+
+  @Test
+  void directoryLoadSkipsBadZonesAndKeepsGoodOnes() throws Exception {
+    write("example.net.zone", HEAD);
+    write("broken.example.zone", "$TTL 300\n@ IN SOA bad\n");
+    write("notes.txt", "not a zone");
+    ZoneFileLoader.DirectoryResult r = ZoneFileLoader.loadDirectory(dir);
+    assertEquals(1, r.zones().size());
+    assertEquals(1, r.errors().size());
+    assertTrue(r.errors().get(0).startsWith(dir.resolve("broken.example.zone") + ":"), r.errors().get(0));
+  }
+}
