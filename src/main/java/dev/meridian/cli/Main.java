@@ -46,7 +46,8 @@ public final class Main {
   }
 
   private static String stamp() {
-    return LocalDateTime.now(java.time.ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS"));
+    return LocalDateTime.now(java.time.ZoneId.systemDefault())
+        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS"));
   }
 
   static int run(String[] args, PrintStream err) {
@@ -90,8 +91,12 @@ public final class Main {
       err.println(e.getMessage());
       return EXIT_USAGE;
     } catch (IOException e) {
-      err.println("meridian: cannot listen: " + e.getMessage()
-          + " (is another server on that port? change listen in " + configFile + ")");
+      err.println(
+          "meridian: cannot listen: "
+              + e.getMessage()
+              + " (is another server on that port? change listen in "
+              + configFile
+              + ")");
       return EXIT_RUNTIME;
     }
     CountDownLatch stopped = new CountDownLatch(1);

@@ -53,8 +53,13 @@ public final class MeridianServer implements AutoCloseable {
             config.tcpIdleTimeout());
     DnsServer dns = DnsServer.start(options, new QueryEngine(holder));
     for (InetSocketAddress a : dns.addresses()) {
-      LOG.log(Level.INFO, "listening on " + a.getAddress().getHostAddress() + " port " + a.getPort()
-          + " (udp+tcp)");
+      LOG.log(
+          Level.INFO,
+          "listening on "
+              + a.getAddress().getHostAddress()
+              + " port "
+              + a.getPort()
+              + " (udp+tcp)");
     }
     return new MeridianServer(holder, dns);
   }
@@ -62,8 +67,11 @@ public final class MeridianServer implements AutoCloseable {
   /** Loads every zone file; bad files are logged with file and line and left out. */
   static Snapshot loadSnapshot(MeridianConfig config, long generation) throws StartupException {
     if (!Files.isDirectory(config.zoneDir())) {
-      throw new StartupException(config.file() + ": zone_dir: " + config.zoneDir()
-          + " is not a directory; allowed: a folder of *.zone files, relative to the config file");
+      throw new StartupException(
+          config.file()
+              + ": zone_dir: "
+              + config.zoneDir()
+              + " is not a directory; allowed: a folder of *.zone files, relative to the config file");
     }
     ZoneFileLoader.DirectoryResult result = ZoneFileLoader.loadDirectory(config.zoneDir());
     for (String error : result.errors()) {
@@ -76,11 +84,20 @@ public final class MeridianServer implements AutoCloseable {
       }
       Zone z = l.zone();
       zones.add(z);
-      LOG.log(Level.INFO, "zone " + z.origin() + " serial " + z.serial() + ", " + z.recordCount()
-          + " records, from " + z.source());
+      LOG.log(
+          Level.INFO,
+          "zone "
+              + z.origin()
+              + " serial "
+              + z.serial()
+              + ", "
+              + z.recordCount()
+              + " records, from "
+              + z.source());
     }
     if (zones.isEmpty()) {
-      LOG.log(Level.WARNING, "no zone loaded from " + config.zoneDir() + ": every query gets REFUSED");
+      LOG.log(
+          Level.WARNING, "no zone loaded from " + config.zoneDir() + ": every query gets REFUSED");
     }
     return Snapshot.of(new ZoneIndex(zones), config, generation);
   }

@@ -34,7 +34,8 @@ public record Cidr(InetAddress network, int prefix) {
 
   /** Parses an IPv4 or IPv6 literal without ever consulting DNS. */
   public static InetAddress parseLiteral(String text) throws ConfigException {
-    String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+    String t =
+        text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
     boolean v4 = t.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     boolean v6 = t.indexOf(':') >= 0 && t.matches("[0-9A-Fa-f:.]+");
     if (!v4 && !v6) {

@@ -3,8 +3,8 @@ package dev.meridian.config;
 import java.util.List;
 
 /**
- * Bad configuration or zone input. The message is one or more lines, each reading {@code
- * file:line: key: problem, what is allowed}. Immutable.
+ * Bad configuration or zone input. The message is one or more lines, each reading {@code file:line:
+ * key: problem, what is allowed}. Immutable.
  */
 public final class ConfigException extends Exception {
   private static final long serialVersionUID = 1L;

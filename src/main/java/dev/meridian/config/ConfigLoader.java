@@ -42,8 +42,16 @@ public final class ConfigLoader {
     String name = file.toString();
     List<String> problems = new ArrayList<>();
     ConfigReader root = ConfigReader.root(name, YamlNode.parse(reader, name), problems);
-    root.allowOnly(Set.of("listen", "zone_dir", "udp_workers", "edns", "tcp", "any_queries",
-        "minimal_responses", "transfer"));
+    root.allowOnly(
+        Set.of(
+            "listen",
+            "zone_dir",
+            "udp_workers",
+            "edns",
+            "tcp",
+            "any_queries",
+            "minimal_responses",
+            "transfer"));
     Path base = file.toAbsolutePath().getParent();
 
     List<InetSocketAddress> listen = new ArrayList<>();
@@ -68,7 +76,8 @@ public final class ConfigLoader {
     tcp.allowOnly(Set.of("max_connections", "idle_timeout"));
     int maxConnections = tcp.intIn("max_connections", 1, 10_000, 128);
     Duration idle =
-        tcp.duration("idle_timeout", Duration.ofMillis(100), Duration.ofMinutes(10), Duration.ofSeconds(10));
+        tcp.duration(
+            "idle_timeout", Duration.ofMillis(100), Duration.ofMinutes(10), Duration.ofSeconds(10));
 
     AnyMode any = root.choice("any_queries", AnyMode.class, AnyMode.MINIMAL);
     boolean minimal = root.bool("minimal_responses", false);
@@ -87,7 +96,15 @@ public final class ConfigLoader {
       throw new ConfigException(problems);
     }
     return new MeridianConfig(
-        file.toAbsolutePath(), listen, zoneDir, udpWorkers, payload, maxConnections, idle, any, minimal,
+        file.toAbsolutePath(),
+        listen,
+        zoneDir,
+        udpWorkers,
+        payload,
+        maxConnections,
+        idle,
+        any,
+        minimal,
         allow);
   }
 

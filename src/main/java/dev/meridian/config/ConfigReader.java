@@ -55,7 +55,8 @@ final class ConfigReader {
   ConfigReader child(String key) {
     YamlNode v = node.entries().get(key);
     if (v == null || (v instanceof YamlNode.Scalar s && s.text() == null)) {
-      return new ConfigReader(file, key(key), new YamlNode.Mapping(java.util.Map.of(), 1), problems);
+      return new ConfigReader(
+          file, key(key), new YamlNode.Mapping(java.util.Map.of(), 1), problems);
     }
     if (v instanceof YamlNode.Mapping m) {
       return new ConfigReader(file, key(key), m, problems);
@@ -89,7 +90,8 @@ final class ConfigReader {
     } catch (NumberFormatException e) {
       // reported below with the allowed range
     }
-    problem(line(key), key(key), "must be a whole number " + min + ".." + max + ", got '" + s + "'");
+    problem(
+        line(key), key(key), "must be a whole number " + min + ".." + max + ", got '" + s + "'");
     return dflt;
   }
 
@@ -126,7 +128,8 @@ final class ConfigReader {
     for (E e : type.getEnumConstants()) {
       names.add(e.name().toLowerCase(java.util.Locale.ROOT));
     }
-    problem(line(key), key(key), "must be one of " + String.join(", ", names) + ", got '" + s + "'");
+    problem(
+        line(key), key(key), "must be one of " + String.join(", ", names) + ", got '" + s + "'");
     return dflt;
   }
 
@@ -152,8 +155,13 @@ final class ConfigReader {
     problem(
         line(key),
         key(key),
-        "must be a duration from " + show(min) + " to " + show(max) + " such as 10s or 500ms, got '"
-            + s + "'");
+        "must be a duration from "
+            + show(min)
+            + " to "
+            + show(max)
+            + " such as 10s or 500ms, got '"
+            + s
+            + "'");
     return dflt;
   }
 

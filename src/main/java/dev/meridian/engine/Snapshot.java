@@ -6,8 +6,8 @@ import dev.meridian.zone.LookupOptions;
 import dev.meridian.zone.ZoneIndex;
 
 /**
- * Everything one query reads: the zones and the options in force. Deeply immutable; a reload
- * builds a new one and publishes it through {@link SnapshotHolder}.
+ * Everything one query reads: the zones and the options in force. Deeply immutable; a reload builds
+ * a new one and publishes it through {@link SnapshotHolder}.
  *
  * @param zones every zone served
  * @param config the configuration these zones were loaded with

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The UDP and TCP listeners of every configured address. Thread-safe; {@link #close()} stops
- * them all.
+ * The UDP and TCP listeners of every configured address. Thread-safe; {@link #close()} stops them
+ * all.
  */
 public final class DnsServer implements AutoCloseable {
   private static final int EPHEMERAL_TRIES = 10;

@@ -27,6 +27,7 @@ public final class PacketProcessor {
   static final int HEADER = 12;
   static final int PLAIN_UDP = 512; // RFC 1035 section 4.2.1
   static final int TCP_MAX = 65535;
+
   /** Records per transfer message stay below this many bytes of uncompressed wire data. */
   static final int TRANSFER_CHUNK = 16_000;
 
@@ -56,7 +57,8 @@ public final class PacketProcessor {
     }
     Message query;
     try {
-      query = new Message(length == packet.length ? packet : java.util.Arrays.copyOf(packet, length));
+      query =
+          new Message(length == packet.length ? packet : java.util.Arrays.copyOf(packet, length));
     } catch (IOException | RuntimeException e) {
       stats.formerr.increment();
       sink.send(headerOnlyError(packet, Rcode.FORMERR));
@@ -69,7 +71,9 @@ public final class PacketProcessor {
     }
     Record question = query.getQuestion();
     OPTRecord opt = query.getOPT();
-    if (qh.getCount(Section.QUESTION) != 1 || question == null || optCount(query) > 1
+    if (qh.getCount(Section.QUESTION) != 1
+        || question == null
+        || optCount(query) > 1
         || isMetaQtype(question.getType())) {
       stats.formerr.increment();
       sink.send(render(skeleton(query, Rcode.FORMERR), query, tcp));
@@ -118,11 +122,10 @@ public final class PacketProcessor {
   }
 
   /**
-   * Adds our OPT when the query had one (RFC 6891 section 7) and renders within the client's
-   * limit. What does not fit is dropped as NSD does: first the additional section, then the
-   * authority section of a positive answer (both optional data, so TC stays clear, RFC 2181
-   * section 9); if the rest still does not fit, TC=1 with empty sections, and the client retries
-   * over TCP.
+   * Adds our OPT when the query had one (RFC 6891 section 7) and renders within the client's limit.
+   * What does not fit is dropped as NSD does: first the additional section, then the authority
+   * section of a positive answer (both optional data, so TC stays clear, RFC 2181 section 9); if
+   * the rest still does not fit, TC=1 with empty sections, and the client retries over TCP.
    */
   private byte[] render(Message response, Message query, boolean tcp) {
     return render(response, query, tcp, 0);

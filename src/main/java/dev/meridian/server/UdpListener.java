@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Serves one UDP address with several threads, each blocking on its own SO_REUSEPORT socket so
- * that the kernel spreads packets without a shared lock. Each thread confines its buffers.
+ * Serves one UDP address with several threads, each blocking on its own SO_REUSEPORT socket so that
+ * the kernel spreads packets without a shared lock. Each thread confines its buffers.
  */
 final class UdpListener implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(UdpListener.class.getName());

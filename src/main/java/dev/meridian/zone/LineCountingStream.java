@@ -6,8 +6,8 @@ import java.io.InputStream;
 
 /**
  * Feeds a zone file to dnsjava's tokenizer byte by byte (it does not re-buffer a {@link
- * BufferedInputStream}) and notes the line where each record starts, so that our own checks can
- * say {@code file:line}. Comments, blank lines and {@code $} directive lines do not start records.
+ * BufferedInputStream}) and notes the line where each record starts, so that our own checks can say
+ * {@code file:line}. Comments, blank lines and {@code $} directive lines do not start records.
  * Confined to the loading thread.
  */
 final class LineCountingStream extends BufferedInputStream {

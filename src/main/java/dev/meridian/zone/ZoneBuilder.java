@@ -40,8 +40,13 @@ public final class ZoneBuilder {
   /** Adds one record; {@code location} is {@code file:line} for error messages. */
   public void add(Record r, String location) {
     if (r.getDClass() != DClass.IN) {
-      problem(location + ": " + r.getName() + ": class " + DClass.string(r.getDClass())
-          + " is not served; only IN");
+      problem(
+          location
+              + ": "
+              + r.getName()
+              + ": class "
+              + DClass.string(r.getDClass())
+              + " is not served; only IN");
       return;
     }
     if (!r.getName().subdomain(origin)) {
@@ -89,8 +94,13 @@ public final class ZoneBuilder {
       }
       for (int type : sets.keySet()) {
         if (type != Type.CNAME && type != Type.RRSIG && type != Type.NSEC) {
-          problem(firstLocation.get(e.getKey()) + ": " + e.getKey() + ": CNAME and other data ("
-              + Type.string(type) + ") at the same name (RFC 1034 section 3.6.2)");
+          problem(
+              firstLocation.get(e.getKey())
+                  + ": "
+                  + e.getKey()
+                  + ": CNAME and other data ("
+                  + Type.string(type)
+                  + ") at the same name (RFC 1034 section 3.6.2)");
           break;
         }
       }
@@ -178,8 +188,13 @@ public final class ZoneBuilder {
         if (target.subdomain(n.name())) {
           Node t = nodes.get(target);
           if (t == null || !(t.has(Type.A) || t.has(Type.AAAA))) {
-            warnings.add(firstLocation.get(n.name()) + ": " + n.name() + ": NS " + target
-                + " is below the delegation but has no A or AAAA glue");
+            warnings.add(
+                firstLocation.get(n.name())
+                    + ": "
+                    + n.name()
+                    + ": NS "
+                    + target
+                    + " is below the delegation but has no A or AAAA glue");
           }
         }
       }

@@ -74,7 +74,8 @@ public final class ZoneFileLoader {
   /** Loads one file whose name (minus {@code .zone}) is the zone's origin. */
   public static Loaded load(Path file) throws ZoneException {
     String fileName = file.getFileName().toString();
-    String stem = fileName.endsWith(".zone") ? fileName.substring(0, fileName.length() - 5) : fileName;
+    String stem =
+        fileName.endsWith(".zone") ? fileName.substring(0, fileName.length() - 5) : fileName;
     Name origin;
     try {
       origin = Name.fromString(stem, Name.root);
@@ -123,7 +124,9 @@ public final class ZoneFileLoader {
     if (m.startsWith("<none>:")) {
       return file + m.substring("<none>".length());
     }
-    return m.contains(":") && !m.startsWith(file.toString()) && !m.startsWith("/") ? file + ": " + m : m;
+    return m.contains(":") && !m.startsWith(file.toString()) && !m.startsWith("/")
+        ? file + ": " + m
+        : m;
   }
 
   /**

@@ -79,7 +79,12 @@ public final class ZoneLookup {
 
   /** Adds the data at {@code node}; false when it was NODATA. */
   private static boolean answerAt(
-      Zone zone, Node node, Name owner, boolean synthesized, int qtype, boolean minimalAny,
+      Zone zone,
+      Node node,
+      Name owner,
+      boolean synthesized,
+      int qtype,
+      boolean minimalAny,
       Message out) {
     if (qtype == Type.ANY && node.size() > 0) {
       if (minimalAny) {
@@ -142,7 +147,8 @@ public final class ZoneLookup {
     }
   }
 
-  private static void addSet(Zone zone, Record[] set, Name owner, boolean synthesized, Message out) {
+  private static void addSet(
+      Zone zone, Record[] set, Name owner, boolean synthesized, Message out) {
     for (Record r : set) {
       out.addRecord(synthesized ? r.withName(owner) : r, Section.ANSWER);
     }

@@ -68,7 +68,9 @@ class ConfigLoaderTest {
   void unknownKeyNamesLineKeyAndWhatIsAllowed() {
     String e = error("listen: [127.0.0.1:53]\ntcp:\n  max_conections: 5\n");
     assertTrue(
-        e.startsWith(FILE + ":3: tcp.max_conections: unknown key, allowed here: idle_timeout, max_connections"),
+        e.startsWith(
+            FILE
+                + ":3: tcp.max_conections: unknown key, allowed here: idle_timeout, max_connections"),
         e);
   }
 
@@ -85,7 +87,8 @@ class ConfigLoaderTest {
             listen: [localhost:53, 127.0.0.1]
             transfer: {allow: [10.0.0.0/33]}
             """);
-    assertTrue(e.contains(FILE + ":2: edns.payload_size: must be a whole number 512..4096, got '100'"), e);
+    assertTrue(
+        e.contains(FILE + ":2: edns.payload_size: must be a whole number 512..4096, got '100'"), e);
     assertTrue(e.contains(FILE + ":4: tcp.idle_timeout: must be a duration from 100ms to 10m"), e);
     assertTrue(e.contains(FILE + ":5: any_queries: must be one of full, minimal, got 'some'"), e);
     assertTrue(e.contains(FILE + ":6: listen[0]: 'localhost' is not an IPv4 or IPv6 address"), e);

@@ -52,9 +52,11 @@ class ZoneFileLoaderTest {
 
   @Test
   void cnameAndOtherDataIsRejectedWithLine() throws Exception {
-    Path f = write("example.net.zone", HEAD + "\n; comment\nwww IN CNAME ns1\nwww IN A 192.0.2.9\n");
+    Path f =
+        write("example.net.zone", HEAD + "\n; comment\nwww IN CNAME ns1\nwww IN A 192.0.2.9\n");
     ZoneException e = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(f));
-    assertTrue(e.getMessage().contains(f + ":8: www.example.net.: CNAME and other data"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(f + ":8: www.example.net.: CNAME and other data"), e.getMessage());
   }
 
   @Test
@@ -72,9 +74,11 @@ class ZoneFileLoaderTest {
     Path f =
         write(
             "example.net.zone",
-            HEAD + "txt IN TXT ( \"a\\\"b\"\n  \"c;d\" ) ; trailing\nsemi\\.colon IN A 192.0.2.7\n");
+            HEAD
+                + "txt IN TXT ( \"a\\\"b\"\n  \"c;d\" ) ; trailing\nsemi\\.colon IN A 192.0.2.7\n");
     Zone z = ZoneFileLoader.load(f).zone();
-    var txt = (org.xbill.DNS.TXTRecord) z.node(Name.fromString("txt.example.net.")).get(Type.TXT)[0];
+    var txt =
+        (org.xbill.DNS.TXTRecord) z.node(Name.fromString("txt.example.net.")).get(Type.TXT)[0];
     var strings = txt.getStringsAsByteArrays();
     assertEquals("a\"b", new String(strings.get(0), java.nio.charset.StandardCharsets.US_ASCII));
     assertEquals("c;d", new String(strings.get(1), java.nio.charset.StandardCharsets.US_ASCII));
@@ -119,6 +123,7 @@ class ZoneFileLoaderTest {
     ZoneFileLoader.DirectoryResult r = ZoneFileLoader.loadDirectory(dir);
     assertEquals(1, r.zones().size());
     assertEquals(1, r.errors().size());
-    assertTrue(r.errors().get(0).startsWith(dir.resolve("broken.example.zone") + ":"), r.errors().get(0));
+    assertTrue(
+        r.errors().get(0).startsWith(dir.resolve("broken.example.zone") + ":"), r.errors().get(0));
   }
 }

@@ -1,0 +1,96 @@
+package dev.meridian.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/** The packaged jar, started as an operator would, stopped with SIGTERM. */
+class MainIT {
+  static final Path JAR = Path.of("target/meridian.jar");
+  @TempDir Path dir;
+
+  private Process start(Path config) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(
+            java, "-jar", JAR.toAbsolutePath().toString(), "serve", "--config", config.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("out.log").toFile())
+        .start();
+  }
+
+  private String output() throws Exception {
+    return Files.readString(dir.resolve("out.log"));
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void servesTheExampleLogsASummaryAndStopsCleanlyOnSigterm() throws Exception {
+    Files.createDirectories(dir.resolve("zones"));
+    Files.copy(Path.of("zones/example.com.zone"), dir.resolve("zones/example.com.zone"));
+    int port = freePort();
+    Path config = dir.resolve("meridian.yaml");
+    Files.writeString(config, "listen: [127.0.0.1:" + port + "]\n");
+    Process p = start(config);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!output().contains(" ready") && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    String started = output();
+    assertTrue(started.contains("zone example.com. serial 2026112401, 24 records"), started);
+    assertTrue(started.contains("listening on 127.0.0.1 port " + port + " (udp+tcp)"), started);
+    SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
+    r.setPort(port);
+    r.setTimeout(Duration.ofSeconds(3));
+    Message m =
+        r.send(
+            Message.newQuery(
+                Record.newRecord(Name.fromString("www.example.com."), Type.A, DClass.IN)));
+    assertEquals(Rcode.NOERROR, m.getRcode());
+    p.destroy(); // SIGTERM
+    assertTrue(p.waitFor(10, TimeUnit.SECONDS), "stops within 10 s");
+    assertTrue(output().contains("INFO stopped"), output());
+  }
+
+  @Test
+  void badConfigurationExitsTwoNamingFileLineAndKey() throws Exception {
+    Path config = dir.resolve("meridian.yaml");
+    Files.writeString(config, "listen: [127.0.0.1:1]\nedns:\n  payload: 1232\n");
+    Process p = start(config);
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    String out = output();
+    assertEquals(2, p.exitValue(), out);
+    assertTrue(
+        out.contains(config + ":3: edns.payload: unknown key, allowed here: payload_size"), out);
+  }
+
+  @Test
+  void missingZoneDirectoryExitsTwo() throws Exception {
+    Path config = dir.resolve("meridian.yaml");
+    Files.writeString(config, "listen: [127.0.0.1:1]\nzone_dir: nowhere\n");
+    Process p = start(config);
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    String out = output();
+    assertEquals(2, p.exitValue(), out);
+    assertTrue(out.contains("zone_dir: " + dir.resolve("nowhere") + " is not a directory"), out);
+  }
+}
