@@ -3,12 +3,18 @@ package dev.meridian.cli;
 import dev.meridian.config.ConfigException;
 import dev.meridian.config.ConfigLoader;
 import dev.meridian.config.MeridianConfig;
+import dev.meridian.geo.GeoDataBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -21,10 +27,14 @@ public final class Main {
   private static final String USAGE =
       """
       usage: meridian serve [--config FILE]
+             meridian geo-build [--zone-tab FILE] [--ipv4 FILE] [--ipv6 FILE] [--out DIR]
 
       commands:
-        serve    answer DNS queries for the zones of the configuration
-                 (FILE defaults to ./meridian.yaml; paths inside it are relative to it)
+        serve      answer DNS queries for the zones of the configuration
+                   (FILE defaults to ./meridian.yaml; paths inside it are relative to it)
+        geo-build  rebuild geo-data/ from tzdata's zone.tab and the IPFire ranges in
+                   Debian's tor-geoipdb (defaults: /usr/share/zoneinfo/zone.tab,
+                   /usr/share/tor/geoip, /usr/share/tor/geoip6, geo-data)
       """;
 
   private Main() {}
@@ -56,22 +66,77 @@ public final class Main {
       return args.length == 0 ? EXIT_USAGE : 0;
     }
     String command = args[0];
-    Path config = Path.of("meridian.yaml");
+    Map<String, String> options = new HashMap<>();
+    List<String> positional = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
-      if (args[i].equals("--config") && i + 1 < args.length) {
-        config = Path.of(args[++i]);
+      if (args[i].startsWith("--") && i + 1 < args.length) {
+        options.put(args[i].substring(2), args[++i]);
+      } else if (args[i].startsWith("--")) {
+        err.println("meridian: " + args[i] + " needs a value");
+        return EXIT_USAGE;
       } else {
-        err.println("meridian: unexpected argument '" + args[i] + "'");
+        positional.add(args[i]);
+      }
+    }
+    Set<String> allowed =
+        switch (command) {
+          case "serve" -> Set.of("config");
+          case "geo-build" -> Set.of("zone-tab", "ipv4", "ipv6", "out");
+          default -> null;
+        };
+    if (allowed == null) {
+      err.println("meridian: unknown command '" + command + "'");
+      err.print(USAGE);
+      return EXIT_USAGE;
+    }
+    for (String k : options.keySet()) {
+      if (!allowed.contains(k)) {
+        err.println("meridian " + command + ": unknown option --" + k);
         err.print(USAGE);
         return EXIT_USAGE;
       }
     }
-    if (command.equals("serve")) {
-      return serve(config, err);
+    if (!positional.isEmpty()) {
+      err.println("meridian " + command + ": unexpected argument '" + positional.get(0) + "'");
+      return EXIT_USAGE;
     }
-    err.println("meridian: unknown command '" + command + "'");
-    err.print(USAGE);
-    return EXIT_USAGE;
+    Path config = Path.of(options.getOrDefault("config", "meridian.yaml"));
+    return switch (command) {
+      case "serve" -> serve(config, err);
+      default -> geoBuild(options, err);
+    };
+  }
+
+  private static int geoBuild(Map<String, String> o, PrintStream err) {
+    Path zoneTab = Path.of(o.getOrDefault("zone-tab", "/usr/share/zoneinfo/zone.tab"));
+    Path v4 = Path.of(o.getOrDefault("ipv4", "/usr/share/tor/geoip"));
+    Path v6 = Path.of(o.getOrDefault("ipv6", "/usr/share/tor/geoip6"));
+    Path out = Path.of(o.getOrDefault("out", "geo-data"));
+    try {
+      long epoch = java.nio.file.Files.getLastModifiedTime(v4).toMillis() / 1000;
+      GeoDataBuilder.Report r = GeoDataBuilder.build(zoneTab, v4, v6, out, epoch);
+      err.println(
+          "geo-build: "
+              + r.countries()
+              + " countries, "
+              + r.ranges()
+              + " ranges as "
+              + r.networks()
+              + " networks, "
+              + r.verified()
+              + " ranges read back with the official"
+              + " reader, "
+              + r.bytes()
+              + " bytes in "
+              + out.resolve("meridian-country.mmdb"));
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      err.println(
+          "geo-build: "
+              + e.getMessage()
+              + " (the sources come from: apt-get install tor-geoipdb tzdata)");
+      return EXIT_RUNTIME;
+    }
   }
 
   private static int serve(Path configFile, PrintStream err) {

@@ -1,18 +1,23 @@
 package dev.meridian.cli;
 
+import dev.meridian.config.ConfigException;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.engine.QueryEngine;
 import dev.meridian.engine.Snapshot;
+import dev.meridian.engine.SnapshotBuilder;
 import dev.meridian.engine.SnapshotHolder;
+import dev.meridian.geo.CountryTable;
+import dev.meridian.geo.GeoLocator;
+import dev.meridian.geo.MaxMindLocator;
 import dev.meridian.server.DnsServer;
 import dev.meridian.server.ServerOptions;
 import dev.meridian.zone.Zone;
 import dev.meridian.zone.ZoneFileLoader;
-import dev.meridian.zone.ZoneIndex;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -99,7 +104,37 @@ public final class MeridianServer implements AutoCloseable {
       LOG.log(
           Level.WARNING, "no zone loaded from " + config.zoneDir() + ": every query gets REFUSED");
     }
-    return Snapshot.of(new ZoneIndex(zones), config, generation);
+    GeoLocator geo = GeoLocator.NONE;
+    Path db = config.traffic().geo().database();
+    if (db != null) {
+      try {
+        MaxMindLocator m = MaxMindLocator.open(db, CountryTable.bundled());
+        LOG.log(Level.INFO, "geo database " + db + " (" + m.description() + ")");
+        geo = m;
+      } catch (IOException e) {
+        throw new StartupException(
+            config.file()
+                + ": geo.database: cannot read "
+                + db
+                + ": "
+                + e.getMessage()
+                + "; allowed: a MaxMind-format (.mmdb) file, such as"
+                + " geo-data/meridian-country.mmdb or GeoLite2-Country.mmdb");
+      }
+    }
+    SnapshotBuilder builder = new SnapshotBuilder();
+    try {
+      Snapshot s = builder.build(config, zones, geo, generation);
+      for (String w : builder.warnings()) {
+        LOG.log(Level.WARNING, w);
+      }
+      if (!s.policies().isEmpty()) {
+        LOG.log(Level.INFO, s.policies().size() + " managed names");
+      }
+      return s;
+    } catch (ConfigException e) {
+      throw new StartupException(e.getMessage());
+    }
   }
 
   /** The DNS addresses actually bound (UDP and TCP share each). */

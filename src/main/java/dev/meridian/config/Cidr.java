@@ -48,6 +48,16 @@ public record Cidr(InetAddress network, int prefix) {
     }
   }
 
+  /** True when any of {@code list} contains {@code address}. */
+  public static boolean anyContains(java.util.List<Cidr> list, InetAddress address) {
+    for (Cidr c : list) {
+      if (c.contains(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when {@code address} is of the same family and inside this prefix. */
   public boolean contains(InetAddress address) {
     byte[] a = address.getAddress();

@@ -51,7 +51,13 @@ public final class ConfigLoader {
             "tcp",
             "any_queries",
             "minimal_responses",
-            "transfer"));
+            "transfer",
+            "admin",
+            "regions",
+            "geo",
+            "services",
+            "rotate",
+            "rotate_zones"));
     Path base = file.toAbsolutePath().getParent();
 
     List<InetSocketAddress> listen = new ArrayList<>();
@@ -92,6 +98,17 @@ public final class ConfigLoader {
         transfer.problem(item, e.getMessage() + "; allowed: an address or address/prefix");
       }
     }
+    ConfigReader admin = root.child("admin");
+    admin.allowOnly(Set.of("allow"));
+    List<Cidr> adminAllow = new ArrayList<>();
+    for (ConfigReader.Item item : admin.strings("allow", List.of("127.0.0.0/8", "::1/128"))) {
+      try {
+        adminAllow.add(Cidr.parse(item.text()));
+      } catch (ConfigException e) {
+        admin.problem(item, e.getMessage() + "; allowed: an address or address/prefix");
+      }
+    }
+    TrafficSpec traffic = TrafficParser.parse(root, base);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -105,7 +122,9 @@ public final class ConfigLoader {
         idle,
         any,
         minimal,
-        allow);
+        allow,
+        adminAllow,
+        traffic);
   }
 
   /** The configuration used when no file exists: every key at its default. */

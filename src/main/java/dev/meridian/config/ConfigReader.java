@@ -51,6 +51,71 @@ final class ConfigReader {
     return v != null && !(v instanceof YamlNode.Scalar s && s.text() == null);
   }
 
+  /** The keys of this mapping, in document order. */
+  java.util.Collection<String> keys() {
+    return node.entries().keySet();
+  }
+
+  /** The raw value under {@code key}, or null. */
+  YamlNode raw(String key) {
+    return node.entries().get(key);
+  }
+
+  /** A reader for a mapping found elsewhere (a list item), reported at {@code at}. */
+  ConfigReader at(String at, YamlNode value) {
+    if (value instanceof YamlNode.Mapping m) {
+      return new ConfigReader(file, at, m, problems);
+    }
+    problem(value.line(), at, "must be a mapping of keys to values");
+    return new ConfigReader(file, at, new YamlNode.Mapping(java.util.Map.of(), 1), problems);
+  }
+
+  /** The path of a key whose name has dots (a domain name): {@code services."www.example.com"}. */
+  String quoted(String key) {
+    String k = key.matches("[A-Za-z0-9_-]+") ? key : '"' + key + '"';
+    return path.isEmpty() ? k : path + "." + k;
+  }
+
+  /** Child mapping under a key reported as {@link #quoted}. */
+  ConfigReader childQuoted(String key) {
+    YamlNode v = node.entries().get(key);
+    String p = quoted(key);
+    if (v instanceof YamlNode.Mapping m) {
+      return new ConfigReader(file, p, m, problems);
+    }
+    problem(v == null ? node.line() : v.line(), p, "must be a mapping of keys to values");
+    return new ConfigReader(file, p, new YamlNode.Mapping(java.util.Map.of(), 1), problems);
+  }
+
+  String path() {
+    return path;
+  }
+
+  String file() {
+    return file;
+  }
+
+  boolean hasProblems() {
+    return !problems.isEmpty();
+  }
+
+  double doubleIn(String key, double min, double max, double dflt) {
+    String s = string(key, null);
+    if (s == null) {
+      return dflt;
+    }
+    try {
+      double d = Double.parseDouble(s.trim());
+      if (d >= min && d <= max) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the allowed range
+    }
+    problem(line(key), key(key), "must be a number " + min + ".." + max + ", got '" + s + "'");
+    return dflt;
+  }
+
   /** The nested mapping under {@code key}; an absent key reads as an empty mapping. */
   ConfigReader child(String key) {
     YamlNode v = node.entries().get(key);

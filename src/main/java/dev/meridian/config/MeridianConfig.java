@@ -18,6 +18,8 @@ import java.util.List;
  * @param anyMode how ANY queries are answered
  * @param minimalResponses leave the apex NS RRset out of positive answers
  * @param transferAllow clients that may AXFR/IXFR
+ * @param adminAllow clients that may ask for explanations (CHAOS TXT)
+ * @param traffic regions, geo rules, services and rotation
  */
 public record MeridianConfig(
     Path file,
@@ -29,11 +31,14 @@ public record MeridianConfig(
     Duration tcpIdleTimeout,
     AnyMode anyMode,
     boolean minimalResponses,
-    List<Cidr> transferAllow) {
+    List<Cidr> transferAllow,
+    List<Cidr> adminAllow,
+    TrafficSpec traffic) {
 
   public MeridianConfig {
     listen = List.copyOf(listen);
     transferAllow = List.copyOf(transferAllow);
+    adminAllow = List.copyOf(adminAllow);
   }
 
   /** A copy listening on other addresses (tests bind port 0). */
@@ -48,16 +53,18 @@ public record MeridianConfig(
         tcpIdleTimeout,
         anyMode,
         minimalResponses,
-        transferAllow);
+        transferAllow,
+        adminAllow,
+        traffic);
   }
 
   /** True when {@code client} is on the transfer allow-list. */
   public boolean mayTransfer(java.net.InetAddress client) {
-    for (Cidr c : transferAllow) {
-      if (c.contains(client)) {
-        return true;
-      }
-    }
-    return false;
+    return Cidr.anyContains(transferAllow, client);
+  }
+
+  /** True when {@code client} may ask for explanations. */
+  public boolean mayExplain(java.net.InetAddress client) {
+    return Cidr.anyContains(adminAllow, client);
   }
 }

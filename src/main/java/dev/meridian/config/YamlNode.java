@@ -36,7 +36,7 @@ sealed interface YamlNode {
       }
       return read(p, file);
     } catch (IOException e) {
-      String msg = e.getMessage() == null ? e.toString() : firstLine(e.getMessage());
+      String msg = e.getMessage() == null ? e.toString() : problem(e.getMessage());
       int line = -1;
       if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
           && jpe.getLocation() != null) {
@@ -46,9 +46,24 @@ sealed interface YamlNode {
     }
   }
 
-  private static String firstLine(String s) {
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+  /**
+   * SnakeYAML's message without the source excerpts: "while parsing a flow node: expected the node
+   * content, but found ':'" (an IPv6 address in a flow list needs quotes, for example).
+   */
+  private static String problem(String s) {
+    StringBuilder b = new StringBuilder();
+    for (String line : s.split("\n", -1)) {
+      String t = line.strip();
+      if (t.isEmpty()
+          || t.startsWith("in 'reader'")
+          || t.startsWith("at [Source")
+          || t.equals("^")
+          || line.startsWith("    ")) {
+        continue;
+      }
+      b.append(b.length() == 0 ? "" : ": ").append(t);
+    }
+    return b.toString();
   }
 
   private static YamlNode read(JsonParser p, String file) throws IOException, ConfigException {

@@ -1,5 +1,10 @@
 package dev.meridian.engine;
 
+import dev.meridian.geo.Location;
+import dev.meridian.policy.Client;
+import dev.meridian.policy.Selection;
+import dev.meridian.policy.TrafficPolicy;
+import dev.meridian.zone.AddressSource;
 import dev.meridian.zone.Zone;
 import dev.meridian.zone.ZoneLookup;
 import java.net.InetAddress;
@@ -26,30 +31,80 @@ public final class QueryEngine implements QueryHandler {
   }
 
   @Override
-  public void answer(Message query, Message response, InetAddress client, boolean tcp) {
+  public int answer(Message query, Message response, ClientInfo client) {
     Snapshot s = holder.current();
     Record q = query.getQuestion();
     int qtype = q.getType();
+    if (q.getDClass() == DClass.CH && qtype == Type.TXT) {
+      Explainer.answerChaos(s, q.getName(), client, response);
+      return 0;
+    }
     if (q.getDClass() != DClass.IN && q.getDClass() != DClass.ANY) {
       response.getHeader().setRcode(Rcode.REFUSED);
-      return;
+      return 0;
     }
     Zone zone = s.zones().find(q.getName());
     if (zone == null) {
       response.getHeader().setRcode(Rcode.REFUSED); // not ours, and we never recurse
-      return;
+      return 0;
     }
     if (qtype == Type.AXFR) {
       response.getHeader().setRcode(Rcode.FORMERR); // RFC 5936 section 4.2: AXFR is TCP only
-      return;
+      return 0;
     }
     if (qtype == Type.IXFR) {
       // RFC 1995 section 2: over UDP, an answer that does not fit is the current SOA alone,
       // which tells the client to come back over TCP.
       answerIxfrOverUdp(zone, q.getName(), response);
-      return;
+      return 0;
     }
-    ZoneLookup.answer(zone, q.getName(), qtype, s.lookupOptions(), response);
+    if (s.policies().isEmpty()) {
+      ZoneLookup.answer(zone, q.getName(), qtype, s.lookupOptions(), response);
+      return 0;
+    }
+    Managed managed = new Managed(s, client.subject());
+    ZoneLookup.answer(zone, q.getName(), qtype, s.lookupOptions(), managed, response);
+    return managed.scope;
+  }
+
+  /** Answers managed names for one query and remembers the widest ECS scope used. */
+  private static final class Managed implements AddressSource {
+    private final Snapshot snapshot;
+    private final InetAddress subject;
+    int scope;
+
+    Managed(Snapshot snapshot, InetAddress subject) {
+      this.snapshot = snapshot;
+      this.subject = subject;
+    }
+
+    @Override
+    public boolean addAddresses(Name owner, int qtype, Message out) {
+      Service service = snapshot.policies().get(owner);
+      if (service == null) {
+        return false;
+      }
+      Selection sel = select(snapshot, service, subject, qtype == Type.AAAA, null);
+      scope = Math.max(scope, sel.scope());
+      for (int i = 0; i < sel.count(); i++) {
+        out.addRecord(service.record(sel.get(i).slot()), Section.ANSWER);
+      }
+      return sel.count() > 0;
+    }
+  }
+
+  /** Runs a service's policy for one client; {@code trace} is null except when explaining. */
+  static Selection select(
+      Snapshot s, Service service, InetAddress subject, boolean v6, List<String> trace) {
+    TrafficPolicy p = service.policy();
+    Location loc = null;
+    if (p.usesLocation()) {
+      loc = s.geo().locate(subject);
+      if (trace != null) {
+        trace.add("client " + subject.getHostAddress() + ": " + loc.describe());
+      }
+    }
+    return p.select(new Client(subject, loc), v6, s.health(), trace);
   }
 
   private static void answerIxfrOverUdp(Zone zone, Name qname, Message response) {

@@ -15,9 +15,10 @@ public interface QueryHandler {
    * Answers a standard query. {@code response} already carries the header (ID, QR, opcode, RD, CD)
    * and the question; fill in rcode, AA and the sections.
    *
-   * @param tcp whether the query came over TCP (zone transfers need it)
+   * @return the ECS scope prefix the answer holds for (RFC 7871 section 7.2.1): 0 when every client
+   *     gets the same answer
    */
-  void answer(Message query, Message response, InetAddress client, boolean tcp);
+  int answer(Message query, Message response, ClientInfo client);
 
   /**
    * A zone transfer (AXFR, or IXFR answered with a full zone or an up-to-date SOA) over TCP.

@@ -1,11 +1,14 @@
 package dev.meridian.server;
 
+import dev.meridian.engine.ClientInfo;
 import dev.meridian.engine.QueryHandler;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.xbill.DNS.ClientSubnetOption;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
@@ -49,6 +52,7 @@ public final class PacketProcessor {
   }
 
   /** Handles {@code packet[0..length)} from {@code client}; sends nothing for a dropped packet. */
+  @SuppressWarnings("ReferenceEquality") // BAD_ECS is a sentinel instance, compared by identity
   public void handle(byte[] packet, int length, InetAddress client, boolean tcp, Sink sink)
       throws IOException {
     if (length < HEADER || (packet[2] & 0x80) != 0) {
@@ -81,7 +85,7 @@ public final class PacketProcessor {
     }
     if (opt != null && opt.getVersion() > 0) {
       // RFC 6891 section 6.1.3: BADVERS (16) is split between the header and our OPT
-      sink.send(render(skeleton(query, Rcode.BADVERS), query, tcp, Rcode.BADVERS >>> 4));
+      sink.send(render(skeleton(query, Rcode.BADVERS), query, tcp, Rcode.BADVERS >>> 4, null));
       return;
     }
     int qtype = question.getType();
@@ -89,15 +93,59 @@ public final class PacketProcessor {
       transfer(query, client, sink);
       return;
     }
+    ClientSubnetOption ecs = clientSubnet(opt);
+    if (ecs == BAD_ECS) {
+      stats.formerr.increment(); // RFC 7871 section 7.1.1: a malformed option gets FORMERR
+      sink.send(render(skeleton(query, Rcode.FORMERR), query, tcp));
+      return;
+    }
+    ClientInfo info =
+        ecs == null
+            ? ClientInfo.of(client, tcp)
+            : new ClientInfo(client, ecs.getAddress(), ecs.getSourcePrefixLength(), tcp);
     Message response = skeleton(query, Rcode.NOERROR);
+    int scope = 0;
     try {
-      handler.answer(query, response, client, tcp);
+      scope = handler.answer(query, response, info);
     } catch (RuntimeException | StackOverflowError e) {
       stats.servfail.increment();
       logRateLimited(question, e);
       response = skeleton(query, Rcode.SERVFAIL);
     }
-    sink.send(render(response, query, tcp));
+    EDNSOption echo = null;
+    if (ecs != null) {
+      // RFC 7871 section 7.2.1: echo family, source prefix and address; scope 0 when the client
+      // asked us not to use its address (source prefix 0)
+      int max = ecs.getFamily() == 1 ? 32 : 128;
+      int sc = ecs.getSourcePrefixLength() == 0 ? 0 : Math.min(Math.max(scope, 0), max);
+      echo = new ClientSubnetOption(ecs.getSourcePrefixLength(), sc, ecs.getAddress());
+    }
+    sink.send(render(response, query, tcp, 0, echo));
+  }
+
+  private static final ClientSubnetOption BAD_ECS =
+      new ClientSubnetOption(32, java.net.InetAddress.getLoopbackAddress());
+
+  /** The query's ECS option, null without one, or BAD_ECS when it is malformed or repeated. */
+  private static ClientSubnetOption clientSubnet(OPTRecord opt) {
+    if (opt == null) {
+      return null;
+    }
+    ClientSubnetOption found = null;
+    for (EDNSOption o : opt.getOptions()) {
+      if (o.getCode() != EDNSOption.Code.CLIENT_SUBNET) {
+        continue; // unknown options are ignored (RFC 6891 section 6.1.2)
+      }
+      if (found != null || !(o instanceof ClientSubnetOption c)) {
+        return BAD_ECS;
+      }
+      int max = c.getFamily() == 1 ? 32 : c.getFamily() == 2 ? 128 : -1;
+      if (max < 0 || c.getSourcePrefixLength() > max || c.getScopePrefixLength() != 0) {
+        return BAD_ECS;
+      }
+      found = c;
+    }
+    return found;
   }
 
   /** A response with the query's ID, opcode, RD, CD and question, and {@code rcode}. */
@@ -128,16 +176,19 @@ public final class PacketProcessor {
    * the rest still does not fit, TC=1 with empty sections, and the client retries over TCP.
    */
   private byte[] render(Message response, Message query, boolean tcp) {
-    return render(response, query, tcp, 0);
+    return render(response, query, tcp, 0, null);
   }
 
-  private byte[] render(Message response, Message query, boolean tcp, int ext) {
+  private byte[] render(Message response, Message query, boolean tcp, int ext, EDNSOption option) {
     OPTRecord opt = query.getOPT();
     int limit = tcp ? TCP_MAX : PLAIN_UDP;
     OPTRecord ours = null;
     if (opt != null) {
       int flags = opt.getFlags() & ExtendedFlags.DO; // RFC 3225 section 3: copy DO
-      ours = new OPTRecord(payloadSize, ext, 0, flags);
+      ours =
+          option == null
+              ? new OPTRecord(payloadSize, ext, 0, flags)
+              : new OPTRecord(payloadSize, ext, 0, flags, option);
       response.addRecord(ours, Section.ADDITIONAL);
       if (!tcp) {
         limit = Math.max(PLAIN_UDP, Math.min(opt.getPayloadSize(), payloadSize));

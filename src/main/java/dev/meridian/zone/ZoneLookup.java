@@ -1,5 +1,6 @@
 package dev.meridian.zone;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
@@ -30,6 +31,15 @@ public final class ZoneLookup {
    * @param options how to shape the answer
    */
   public static void answer(Zone zone, Name qname, int qtype, LookupOptions options, Message out) {
+    answer(zone, qname, qtype, options, null, out);
+  }
+
+  /**
+   * As {@link #answer(Zone, Name, int, LookupOptions, Message)}, with A and AAAA answers at names
+   * that {@code managed} (when not null) supplies, also at the end of a CNAME chain.
+   */
+  public static void answer(
+      Zone zone, Name qname, int qtype, LookupOptions options, AddressSource managed, Message out) {
     out.getHeader().setFlag(Flags.AA);
     Name name = qname;
     Name[] chain = null;
@@ -50,9 +60,18 @@ public final class ZoneLookup {
           return;
         }
       }
+      if (managed != null
+          && node != null
+          && (qtype == Type.A || qtype == Type.AAAA)
+          && managed.addAddresses(name, qtype, out)) {
+        if (!options.minimalResponses()) {
+          addApexNs(zone, qtype, out);
+        }
+        return;
+      }
       Record[] cname = source.get(Type.CNAME);
       if (cname == null || qtype == Type.CNAME || qtype == Type.ANY) {
-        if (answerAt(zone, source, name, node == null, qtype, options.minimalAny(), out)
+        if (answerAt(zone, source, name, node == null, qtype, options, out)
             && !options.minimalResponses()) {
           addApexNs(zone, qtype, out);
         }
@@ -84,21 +103,21 @@ public final class ZoneLookup {
       Name owner,
       boolean synthesized,
       int qtype,
-      boolean minimalAny,
+      LookupOptions options,
       Message out) {
     if (qtype == Type.ANY && node.size() > 0) {
-      if (minimalAny) {
-        addSet(zone, node.set(preferredForAny(node)), owner, synthesized, out);
+      if (options.minimalAny()) {
+        addSet(zone, node, preferredForAny(node), owner, synthesized, options, out);
       } else {
         for (int i = 0; i < node.size(); i++) {
-          addSet(zone, node.set(i), owner, synthesized, out);
+          addSet(zone, node, i, owner, synthesized, options, out);
         }
       }
       return true;
     }
-    Record[] set = qtype == Type.ANY ? null : node.get(qtype);
-    if (set != null) {
-      addSet(zone, set, owner, synthesized, out);
+    int index = qtype == Type.ANY ? -1 : node.indexOf(qtype);
+    if (index >= 0) {
+      addSet(zone, node, index, owner, synthesized, options, out);
       return true;
     }
     out.addRecord(zone.negativeSoa(), Section.AUTHORITY); // NODATA, RFC 2308 section 2.2
@@ -147,9 +166,26 @@ public final class ZoneLookup {
     }
   }
 
+  /**
+   * Adds the {@code index}-th RRset of {@code node}; address RRsets of more than one record start
+   * one further along at each response when the zone rotates (BIND's rrset-order cyclic).
+   */
   private static void addSet(
-      Zone zone, Record[] set, Name owner, boolean synthesized, Message out) {
-    for (Record r : set) {
+      Zone zone,
+      Node node,
+      int index,
+      Name owner,
+      boolean synthesized,
+      LookupOptions options,
+      Message out) {
+    Record[] set = node.set(index);
+    int start = 0;
+    AtomicInteger turn = node.turn(index);
+    if (turn != null && options.rotates(zone.origin())) {
+      start = Math.floorMod(turn.getAndIncrement(), set.length);
+    }
+    for (int k = 0; k < set.length; k++) {
+      Record r = set[(start + k) % set.length];
       out.addRecord(synthesized ? r.withName(owner) : r, Section.ANSWER);
     }
     for (Record r : set) {

@@ -49,7 +49,7 @@ class QueryEngineTest {
   private Message ask(String name, int type, int dclass) throws Exception {
     Message q = Message.newQuery(Record.newRecord(Name.fromString(name), type, dclass));
     Message r = new Message(q.getHeader().getID());
-    engine.answer(q, r, InetAddress.getLoopbackAddress(), false);
+    engine.answer(q, r, ClientInfo.of(InetAddress.getLoopbackAddress(), false));
     return r;
   }
 
@@ -65,8 +65,19 @@ class QueryEngineTest {
   }
 
   @Test
-  void otherClassesAreRefused() throws Exception {
-    assertEquals(Rcode.REFUSED, ask("www.example.org.", Type.TXT, DClass.CH).getRcode());
+  void otherClassesAreRefusedButChaosTxtExplainsToAdmins() throws Exception {
+    assertEquals(Rcode.REFUSED, ask("www.example.org.", Type.A, DClass.CH).getRcode());
+    assertEquals(Rcode.REFUSED, ask("www.example.org.", Type.A, DClass.HS).getRcode());
+    Message explained = ask("www.example.org.", Type.TXT, DClass.CH);
+    assertEquals(Rcode.NOERROR, explained.getRcode());
+    assertTrue(
+        explained.getSection(Section.ANSWER).toString().contains("not a managed name"),
+        explained.toString());
+    Message q =
+        Message.newQuery(Record.newRecord(Name.fromString("www.example.org."), Type.TXT, DClass.CH));
+    Message r = new Message();
+    engine.answer(q, r, ClientInfo.of(InetAddress.getByName("192.0.2.9"), false));
+    assertEquals(Rcode.REFUSED, r.getRcode(), "only admin.allow may ask");
   }
 
   @Test

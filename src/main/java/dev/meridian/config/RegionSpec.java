@@ -1,0 +1,19 @@
+package dev.meridian.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A region: where it is and its load-balancer tiers. Immutable.
+ *
+ * @param name as written under {@code regions}
+ * @param latitude degrees, for {@code nearest}
+ * @param longitude degrees
+ * @param tiers {@code l4} and/or {@code l7}, each a non-empty list of endpoints
+ */
+public record RegionSpec(
+    String name, double latitude, double longitude, Map<String, List<EndpointSpec>> tiers) {
+  public RegionSpec {
+    tiers = Map.copyOf(tiers);
+  }
+}

@@ -1,0 +1,279 @@
+package dev.meridian.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads the {@code regions}, {@code geo}, {@code services} and {@code rotate} keys. */
+final class TrafficParser {
+  private static final Set<String> TIERS = Set.of("l4", "l7");
+  private static final Set<String> CONTINENTS = Set.of("AF", "AN", "AS", "EU", "NA", "OC", "SA");
+
+  private TrafficParser() {}
+
+  static TrafficSpec parse(ConfigReader root, Path base) {
+    Map<String, RegionSpec> regions = regions(root);
+    GeoSpec geo = geo(root.child("geo"), base, regions);
+    List<ServiceSpec> services = new ArrayList<>();
+    ConfigReader svc = root.child("services");
+    for (String name : svc.keys()) {
+      services.add(service(svc, name, regions, geo));
+    }
+    boolean rotate = root.bool("rotate", true);
+    Map<String, Boolean> rotateZones = new HashMap<>();
+    ConfigReader rz = root.child("rotate_zones");
+    for (String zone : rz.keys()) {
+      rotateZones.put(absolute(zone), rz.bool(zone, true));
+    }
+    return new TrafficSpec(regions, geo, services, rotate, rotateZones);
+  }
+
+  static String absolute(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.endsWith(".") ? n : n + ".";
+  }
+
+  private static Map<String, RegionSpec> regions(ConfigReader root) {
+    Map<String, RegionSpec> out = new LinkedHashMap<>();
+    ConfigReader all = root.child("regions");
+    for (String name : all.keys()) {
+      ConfigReader r = all.childQuoted(name);
+      r.allowOnly(Set.of("location", "l4", "l7"));
+      ConfigReader loc = r.child("location");
+      loc.allowOnly(Set.of("lat", "lon"));
+      if (!r.has("location")) {
+        r.problem(
+            r.line("location"),
+            r.path() + ".location",
+            "every region needs a location {lat: DEGREES, lon: DEGREES} for nearest routing");
+      }
+      double lat = loc.doubleIn("lat", -90, 90, 0);
+      double lon = loc.doubleIn("lon", -180, 180, 0);
+      Map<String, List<EndpointSpec>> tiers = new HashMap<>();
+      for (String tier : TIERS) {
+        if (r.has(tier)) {
+          List<EndpointSpec> eps = endpoints(r, tier);
+          if (eps.isEmpty()) {
+            r.problem(r.line(tier), r.path() + "." + tier, "must list at least one endpoint");
+          }
+          tiers.put(tier, eps);
+        }
+      }
+      if (tiers.isEmpty()) {
+        r.problem(all.line(name), r.path(), "a region needs an l4 or an l7 tier of endpoints");
+      }
+      out.put(name, new RegionSpec(name, lat, lon, tiers));
+    }
+    return out;
+  }
+
+  /** A list of endpoints: each an address, or {@code {address: A, weight: W}}. */
+  static List<EndpointSpec> endpoints(ConfigReader parent, String key) {
+    List<EndpointSpec> out = new ArrayList<>();
+    YamlNode raw = parent.raw(key);
+    String path = parent.path().isEmpty() ? key : parent.path() + "." + key;
+    if (!(raw instanceof YamlNode.Sequence seq)) {
+      parent.problem(
+          raw == null ? 1 : raw.line(),
+          path,
+          "must be a list of endpoints: addresses, or {address: A, weight: W}");
+      return out;
+    }
+    for (int i = 0; i < seq.items().size(); i++) {
+      YamlNode item = seq.items().get(i);
+      String at = path + "[" + i + "]";
+      String address;
+      int weight = 1;
+      int line = item.line();
+      if (item instanceof YamlNode.Scalar s && s.text() != null) {
+        address = s.text();
+      } else {
+        ConfigReader m = parent.at(at, item);
+        m.allowOnly(Set.of("address", "weight"));
+        address = m.string("address", null);
+        weight = m.intIn("weight", 1, 1000, 1);
+        if (address == null) {
+          m.problem(line, at + ".address", "missing; an IPv4 or IPv6 address");
+          continue;
+        }
+      }
+      try {
+        out.add(new EndpointSpec(Cidr.parseLiteral(address.trim()), weight));
+      } catch (ConfigException e) {
+        parent.problem(line, at, e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static GeoSpec geo(ConfigReader g, Path base, Map<String, RegionSpec> regions) {
+    g.allowOnly(Set.of("database", "countries", "continents", "default"));
+    String db = g.string("database", null);
+    Map<String, RouteSpec> countries = new HashMap<>();
+    ConfigReader cs = g.child("countries");
+    for (String code : cs.keys()) {
+      if (!code.matches("[A-Z]{2}(-[A-Z0-9]{1,3})?")) {
+        cs.problem(
+            cs.line(code),
+            cs.key(code),
+            "not a country code; allowed: ISO 3166-1 alpha-2 such as GB, or a subdivision such as US-CA");
+      }
+      countries.put(code, route(cs, code, regions));
+    }
+    Map<String, RouteSpec> continents = new HashMap<>();
+    ConfigReader ct = g.child("continents");
+    for (String code : ct.keys()) {
+      if (!CONTINENTS.contains(code)) {
+        ct.problem(
+            ct.line(code),
+            ct.key(code),
+            "not a continent code; allowed: "
+                + String.join(", ", new java.util.TreeSet<>(CONTINENTS)));
+      }
+      continents.put(code, route(ct, code, regions));
+    }
+    RouteSpec fallback = g.has("default") ? route(g, "default", regions) : RouteSpec.NEAREST;
+    return new GeoSpec(
+        db == null ? null : base.resolve(db).normalize(), countries, continents, fallback);
+  }
+
+  /** {@code nearest}, or a list of region names. */
+  private static RouteSpec route(ConfigReader parent, String key, Map<String, RegionSpec> regions) {
+    YamlNode raw = parent.raw(key);
+    if (raw instanceof YamlNode.Scalar s && "nearest".equals(s.text())) {
+      return RouteSpec.NEAREST;
+    }
+    List<String> names = new ArrayList<>();
+    for (ConfigReader.Item item : parent.strings(key, List.of())) {
+      if (!regions.containsKey(item.text())) {
+        parent.problem(
+            item,
+            "no region '"
+                + item.text()
+                + "'; allowed: nearest, or regions from "
+                + String.join(", ", regions.keySet()));
+      }
+      names.add(item.text());
+    }
+    if (names.isEmpty()) {
+      parent.problem(parent.line(key), parent.key(key), "must be nearest or a list of regions");
+    }
+    return new RouteSpec(false, names);
+  }
+
+  private static ServiceSpec service(
+      ConfigReader all, String name, Map<String, RegionSpec> regions, GeoSpec geo) {
+    ConfigReader s = all.childQuoted(name);
+    s.allowOnly(
+        Set.of(
+            "policy",
+            "tier",
+            "endpoints",
+            "regions",
+            "pools",
+            "ttl",
+            "max_answers",
+            "virtual_nodes"));
+    String where = s.file() + ":" + all.line(name);
+    PolicyKind kind = null;
+    String p = s.string("policy", null);
+    for (PolicyKind k : PolicyKind.values()) {
+      if (k.key().equals(p)) {
+        kind = k;
+      }
+    }
+    if (kind == null) {
+      s.problem(
+          s.line("policy"),
+          s.path() + ".policy",
+          (p == null ? "missing" : "'" + p + "'")
+              + "; allowed: round-robin, weighted, sticky, failover, geo, nearest");
+      kind = PolicyKind.ROUND_ROBIN;
+    }
+    long ttl = s.intIn("ttl", 0, 86_400, 30);
+    int max = s.intIn("max_answers", 1, 64, 8);
+    int vnodes = s.intIn("virtual_nodes", 1, 1000, 150);
+    String tier = s.string("tier", null);
+    List<EndpointSpec> endpoints = s.has("endpoints") ? endpoints(s, "endpoints") : List.of();
+    List<String> regionNames = new ArrayList<>();
+    for (ConfigReader.Item item : s.strings("regions", List.of())) {
+      if (!regions.containsKey(item.text())) {
+        s.problem(
+            item,
+            "no region '" + item.text() + "'; allowed: " + String.join(", ", regions.keySet()));
+      }
+      regionNames.add(item.text());
+    }
+    List<List<EndpointSpec>> pools = new ArrayList<>();
+    if (s.raw("pools") instanceof YamlNode.Sequence seq) {
+      for (int i = 0; i < seq.items().size(); i++) {
+        ConfigReader holder =
+            s.at(
+                s.path() + ".pools[" + i + "]",
+                new YamlNode.Mapping(
+                    Map.of("endpoints", seq.items().get(i)), seq.items().get(i).line()));
+        pools.add(endpoints(holder, "endpoints"));
+      }
+    } else if (s.has("pools")) {
+      s.problem(s.line("pools"), s.path() + ".pools", "must be a list of endpoint lists");
+    }
+    boolean byTier =
+        kind == PolicyKind.GEO
+            || kind == PolicyKind.NEAREST
+            || (kind == PolicyKind.FAILOVER && pools.isEmpty());
+    if (byTier) {
+      if (tier == null || !TIERS.contains(tier)) {
+        s.problem(
+            s.line("tier"),
+            s.path() + ".tier",
+            (tier == null ? "missing" : "'" + tier + "'")
+                + "; policy "
+                + kind.key()
+                + " draws from a region tier: l4 or l7");
+      } else {
+        checkTier(
+            s,
+            tier,
+            kind == PolicyKind.FAILOVER ? regionNames : List.copyOf(regions.keySet()),
+            regions);
+      }
+      if ((kind == PolicyKind.GEO || kind == PolicyKind.NEAREST) && geo.database() == null) {
+        s.problem(
+            s.line("policy"),
+            s.path() + ".policy",
+            "policy " + kind.key() + " needs geo.database (a MaxMind-format file)");
+      }
+      if (kind == PolicyKind.FAILOVER && regionNames.isEmpty()) {
+        s.problem(
+            s.line("policy"),
+            s.path() + ".regions",
+            "failover needs regions (with tier) or pools, in order of preference");
+      }
+    } else if (endpoints.isEmpty() && kind != PolicyKind.FAILOVER) {
+      s.problem(
+          s.line("policy"),
+          s.path() + ".endpoints",
+          "policy " + kind.key() + " needs a non-empty list of endpoints");
+    }
+    return new ServiceSpec(
+        absolute(name), kind, tier, endpoints, regionNames, pools, ttl, max, vnodes, where);
+  }
+
+  private static void checkTier(
+      ConfigReader s, String tier, List<String> names, Map<String, RegionSpec> regions) {
+    for (String r : names) {
+      RegionSpec region = regions.get(r);
+      if (region != null && !region.tiers().containsKey(tier)) {
+        s.problem(
+            s.line("tier"),
+            s.path() + ".tier",
+            "region " + r + " has no " + tier + " tier; give it one or use another tier");
+      }
+    }
+  }
+}

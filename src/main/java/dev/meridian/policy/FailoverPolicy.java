@@ -1,0 +1,56 @@
+package dev.meridian.policy;
+
+import dev.meridian.health.HealthView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Ordered groups (pools, or regions' tiers): the first group with live endpoints of the family
+ * answers, rotated. Liveness comes from the {@link HealthView}. Thread-safe.
+ */
+public final class FailoverPolicy implements TrafficPolicy {
+  private final Endpoint[][] groups;
+  private final String[] names;
+  private final int max;
+  private final AtomicLong turn = new AtomicLong();
+
+  public FailoverPolicy(List<List<Endpoint>> groups, List<String> names, int maxAnswers) {
+    this.groups = new Endpoint[groups.size()][];
+    for (int i = 0; i < groups.size(); i++) {
+      this.groups[i] = groups.get(i).toArray(new Endpoint[0]);
+    }
+    this.names = names.toArray(new String[0]);
+    this.max = maxAnswers;
+  }
+
+  @Override
+  public Selection select(Client client, boolean v6, HealthView health, List<String> trace) {
+    long t = turn.getAndIncrement();
+    for (int g = 0; g < groups.length; g++) {
+      Selection s = Rotation.rotated(groups[g], v6, health, t, max);
+      if (trace != null) {
+        trace.add(
+            "failover: "
+                + names[g]
+                + " has "
+                + s.count()
+                + " live endpoints"
+                + (s.count() > 0 ? ", answers" : ", next"));
+      }
+      if (s.count() > 0) {
+        return s;
+      }
+    }
+    return Selection.empty(0);
+  }
+
+  @Override
+  public List<Endpoint> endpoints() {
+    List<Endpoint> all = new ArrayList<>();
+    for (Endpoint[] g : groups) {
+      all.addAll(List.of(g));
+    }
+    return all;
+  }
+}
