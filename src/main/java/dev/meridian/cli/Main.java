@@ -27,11 +27,15 @@ public final class Main {
   private static final String USAGE =
       """
       usage: meridian serve [--config FILE]
+             meridian explain NAME [--type A|AAAA] [--client IP | --subnet CIDR] [--config FILE]
              meridian geo-build [--zone-tab FILE] [--ipv4 FILE] [--ipv6 FILE] [--out DIR]
 
       commands:
         serve      answer DNS queries for the zones of the configuration
                    (FILE defaults to ./meridian.yaml; paths inside it are relative to it)
+        explain    why NAME answers as it does for a client (default 127.0.0.1): the
+                   service, the client's location, the rule, the regions in order, the
+                   endpoints chosen and the ECS scope, computed by the server's own code
         geo-build  rebuild geo-data/ from tzdata's zone.tab and the IPFire ranges in
                    Debian's tor-geoipdb (defaults: /usr/share/zoneinfo/zone.tab,
                    /usr/share/tor/geoip, /usr/share/tor/geoip6, geo-data)
@@ -41,7 +45,7 @@ public final class Main {
 
   public static void main(String[] args) {
     configureLogging();
-    int code = run(args, System.err);
+    int code = run(args, System.out, System.err);
     if (code != 0) {
       System.exit(code);
     }
@@ -60,7 +64,11 @@ public final class Main {
         .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS"));
   }
 
-  static int run(String[] args, PrintStream err) {
+  /**
+   * Runs one command; output to {@code out}, messages and logs to {@code err}. Returns the exit
+   * code.
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       err.print(USAGE);
       return args.length == 0 ? EXIT_USAGE : 0;
@@ -82,6 +90,7 @@ public final class Main {
         switch (command) {
           case "serve" -> Set.of("config");
           case "geo-build" -> Set.of("zone-tab", "ipv4", "ipv6", "out");
+          case "explain" -> Set.of("config", "type", "client", "subnet");
           default -> null;
         };
     if (allowed == null) {
@@ -96,13 +105,22 @@ public final class Main {
         return EXIT_USAGE;
       }
     }
-    if (!positional.isEmpty()) {
-      err.println("meridian " + command + ": unexpected argument '" + positional.get(0) + "'");
+    int wanted = command.equals("explain") ? 1 : 0;
+    if (positional.size() != wanted) {
+      err.println(
+          "meridian "
+              + command
+              + ": "
+              + (wanted == 1
+                  ? "give one NAME"
+                  : "unexpected argument '" + positional.get(0) + "'"));
+      err.print(USAGE);
       return EXIT_USAGE;
     }
     Path config = Path.of(options.getOrDefault("config", "meridian.yaml"));
     return switch (command) {
       case "serve" -> serve(config, err);
+      case "explain" -> Explain.run(config, positional.get(0), options, out, err);
       default -> geoBuild(options, err);
     };
   }

@@ -22,7 +22,10 @@ final class TrafficParser {
     List<ServiceSpec> services = new ArrayList<>();
     ConfigReader svc = root.child("services");
     for (String name : svc.keys()) {
-      services.add(service(svc, name, regions, geo));
+      ServiceSpec spec = service(svc, name, regions, geo);
+      if (spec != null) {
+        services.add(spec);
+      }
     }
     boolean rotate = root.bool("rotate", true);
     Map<String, Boolean> rotateZones = new HashMap<>();
@@ -193,7 +196,7 @@ final class TrafficParser {
           s.path() + ".policy",
           (p == null ? "missing" : "'" + p + "'")
               + "; allowed: round-robin, weighted, sticky, failover, geo, nearest");
-      kind = PolicyKind.ROUND_ROBIN;
+      return null; // nothing else about this service can be judged without its policy
     }
     long ttl = s.intIn("ttl", 0, 86_400, 30);
     int max = s.intIn("max_answers", 1, 64, 8);

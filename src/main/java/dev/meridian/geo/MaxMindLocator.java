@@ -52,7 +52,7 @@ public final class MaxMindLocator implements GeoLocator, Closeable {
         @MaxMindDbParameter(name = "country") Map<String, Object> country,
         @MaxMindDbParameter(name = "registered_country") Map<String, Object> registered,
         @MaxMindDbParameter(name = "continent") Map<String, Object> continent,
-        @MaxMindDbParameter(name = "subdivisions") List<Map<String, Object>> subdivisions,
+        @MaxMindDbParameter(name = "subdivisions") List<Object> subdivisions,
         @MaxMindDbParameter(name = "location") Map<String, Object> location) {
       Object cc = country != null ? country.get("iso_code") : null;
       if (cc == null && registered != null) {
@@ -61,9 +61,11 @@ public final class MaxMindLocator implements GeoLocator, Closeable {
       this.country = (String) cc;
       this.continent = continent == null ? null : (String) continent.get("code");
       this.subdivision =
-          subdivisions == null || subdivisions.isEmpty()
+          subdivisions == null
+                  || subdivisions.isEmpty()
+                  || !(subdivisions.get(0) instanceof Map<?, ?> s)
               ? null
-              : (String) subdivisions.get(0).get("iso_code");
+              : (String) s.get("iso_code");
       this.latitude = number(location, "latitude");
       this.longitude = number(location, "longitude");
     }

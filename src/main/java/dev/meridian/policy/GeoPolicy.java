@@ -43,10 +43,10 @@ public final class GeoPolicy implements TrafficPolicy {
     Location loc = client.location();
     int[] order;
     if (rules == null) {
-      order = nearest(loc, trace);
       if (trace != null) {
         trace.add("rule: nearest (the service's policy)");
       }
+      order = nearest(loc, trace);
     } else {
       GeoRules.Match m = rules.match(loc);
       if (trace != null) {

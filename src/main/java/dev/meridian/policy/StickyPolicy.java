@@ -85,7 +85,7 @@ public final class StickyPolicy implements TrafficPolicy {
     if (trace != null) {
       trace.add(
           "sticky: client subnet "
-              + client.address().getHostAddress()
+              + subnet(client.address())
               + "/"
               + prefix
               + " hashes to ring position "
@@ -93,6 +93,18 @@ public final class StickyPolicy implements TrafficPolicy {
               + "; next endpoints clockwise");
     }
     return new Selection(out, n, prefix);
+  }
+
+  private static String subnet(InetAddress a) {
+    byte[] b = a.getAddress();
+    for (int i = prefixFor(a) / 8; i < b.length; i++) {
+      b[i] = 0;
+    }
+    try {
+      return InetAddress.getByAddress(b).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      return a.getHostAddress(); // cannot happen: the length is that of a real address
+    }
   }
 
   private int firstAtOrAfter(long key) {

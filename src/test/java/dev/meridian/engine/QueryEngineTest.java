@@ -74,7 +74,8 @@ class QueryEngineTest {
         explained.getSection(Section.ANSWER).toString().contains("not a managed name"),
         explained.toString());
     Message q =
-        Message.newQuery(Record.newRecord(Name.fromString("www.example.org."), Type.TXT, DClass.CH));
+        Message.newQuery(
+            Record.newRecord(Name.fromString("www.example.org."), Type.TXT, DClass.CH));
     Message r = new Message();
     engine.answer(q, r, ClientInfo.of(InetAddress.getByName("192.0.2.9"), false));
     assertEquals(Rcode.REFUSED, r.getRcode(), "only admin.allow may ask");
