@@ -55,7 +55,7 @@ normalize() {
     /^;; [A-Z]+ SECTION:/ { sec = $2; next }
     /^;/ || /^$/   { next }
     { gsub(/[ \t]+/, " "); print sec " " $0 }
-  ' | sort -s -k1,1
+  ' | LC_ALL=C sort
 }
 
 pass=0; fail=0
