@@ -23,4 +23,22 @@ class DocsExamplesTest {
       assertEquals(java.util.List.of(), l.warnings(), l.zone().origin().toString());
     }
   }
+
+  /** Starting the shipped example must never send a probe off this machine. */
+  @Test
+  void shippedExampleProbesNothingButLoopback() throws Exception {
+    for (String file : new String[] {"meridian.yaml", "demo/meridian.yaml"}) {
+      MeridianConfig c = ConfigLoader.load(Path.of(file));
+      var zones =
+          ZoneFileLoader.loadDirectory(c.zoneDir()).zones().stream().map(l -> l.zone()).toList();
+      var snapshot =
+          new dev.meridian.engine.SnapshotBuilder()
+              .build(c, zones, dev.meridian.geo.GeoLocator.NONE, 1);
+      for (var t : snapshot.healthTargets()) {
+        if (t.check() != null) {
+          assertTrue(t.check().target().getAddress().isLoopbackAddress(), file + ": " + t);
+        }
+      }
+    }
+  }
 }

@@ -28,6 +28,10 @@ public final class Main {
       """
       usage: meridian serve [--config FILE]
              meridian explain NAME [--type A|AAAA] [--client IP | --subnet CIDR] [--config FILE]
+             meridian health drain|up|down|clear ADDRESS [--config FILE]
+             meridian health drain|up|down|clear --region NAME [--config FILE]
+             meridian health list [--config FILE]
+             meridian backends ADDRESS:PORT...
              meridian geo-build [--zone-tab FILE] [--ipv4 FILE] [--ipv6 FILE] [--out DIR]
 
       commands:
@@ -36,6 +40,10 @@ public final class Main {
         explain    why NAME answers as it does for a client (default 127.0.0.1): the
                    service, the client's location, the rule, the regions in order, the
                    endpoints chosen and the ECS scope, computed by the server's own code
+        health     drain an endpoint or region, force it up or down, or clear that; kept in
+                   health.state_file (default meridian.state beside the configuration), which a
+                   running server applies within a second, across reloads and restarts
+        backends   small local HTTP backends for the health demo: GET /health answers 200
         geo-build  rebuild geo-data/ from tzdata's zone.tab and the IPFire ranges in
                    Debian's tor-geoipdb (defaults: /usr/share/zoneinfo/zone.tab,
                    /usr/share/tor/geoip, /usr/share/tor/geoip6, geo-data)
@@ -91,6 +99,8 @@ public final class Main {
           case "serve" -> Set.of("config");
           case "geo-build" -> Set.of("zone-tab", "ipv4", "ipv6", "out");
           case "explain" -> Set.of("config", "type", "client", "subnet");
+          case "health" -> Set.of("config", "region");
+          case "backends" -> Set.of();
           default -> null;
         };
     if (allowed == null) {
@@ -121,6 +131,8 @@ public final class Main {
     return switch (command) {
       case "serve" -> serve(config, err);
       case "explain" -> Explain.run(config, positional.get(0), options, out, err);
+      case "health" -> HealthCommand.run(config, positional, options.get("region"), out, err);
+      case "backends" -> Backends.run(positional, err);
       default -> geoBuild(options, err);
     };
   }

@@ -9,6 +9,7 @@ import dev.meridian.engine.SnapshotHolder;
 import dev.meridian.geo.CountryTable;
 import dev.meridian.geo.GeoLocator;
 import dev.meridian.geo.MaxMindLocator;
+import dev.meridian.health.HealthMonitor;
 import dev.meridian.server.DnsServer;
 import dev.meridian.server.ServerOptions;
 import dev.meridian.zone.Zone;
@@ -30,10 +31,12 @@ public final class MeridianServer implements AutoCloseable {
 
   private final SnapshotHolder holder;
   private final DnsServer dns;
+  private final HealthMonitor health;
 
-  private MeridianServer(SnapshotHolder holder, DnsServer dns) {
+  private MeridianServer(SnapshotHolder holder, DnsServer dns, HealthMonitor health) {
     this.holder = holder;
     this.dns = dns;
+    this.health = health;
   }
 
   /** Thrown when the input (zone directory) makes serving impossible; exit code 2. */
@@ -66,7 +69,20 @@ public final class MeridianServer implements AutoCloseable {
               + a.getPort()
               + " (udp+tcp)");
     }
-    return new MeridianServer(holder, dns);
+    HealthMonitor monitor =
+        new HealthMonitor(
+            snapshot.generation(),
+            snapshot.healthTargets(),
+            config.traffic().health().publishInterval(),
+            holder::publishHealth);
+    try {
+      monitor.start();
+    } catch (IOException e) {
+      dns.close();
+      throw e;
+    }
+    monitor.watch(config.traffic().health().stateFile());
+    return new MeridianServer(holder, dns, monitor);
   }
 
   /** Loads every zone file; bad files are logged with file and line and left out. */
@@ -155,8 +171,14 @@ public final class MeridianServer implements AutoCloseable {
     return dns.stats();
   }
 
+  /** The health monitor (tests apply overrides and read probe lag through it). */
+  public HealthMonitor health() {
+    return health;
+  }
+
   @Override
   public void close() {
+    health.close();
     dns.close();
   }
 }

@@ -57,7 +57,8 @@ public final class ConfigLoader {
             "geo",
             "services",
             "rotate",
-            "rotate_zones"));
+            "rotate_zones",
+            "health"));
     Path base = file.toAbsolutePath().getParent();
 
     List<InetSocketAddress> listen = new ArrayList<>();

@@ -1,6 +1,5 @@
 package dev.meridian.config;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,10 +8,10 @@ import java.util.Map;
  * @param name as written under {@code regions}
  * @param latitude degrees, for {@code nearest}
  * @param longitude degrees
- * @param tiers {@code l4} and/or {@code l7}, each a non-empty list of endpoints
+ * @param tiers {@code l4} and/or {@code l7}
  */
 public record RegionSpec(
-    String name, double latitude, double longitude, Map<String, List<EndpointSpec>> tiers) {
+    String name, double latitude, double longitude, Map<String, TierSpec> tiers) {
   public RegionSpec {
     tiers = Map.copyOf(tiers);
   }

@@ -15,6 +15,10 @@ import java.util.List;
  * @param maxAnswers most addresses in one answer
  * @param virtualNodes sticky: points per endpoint on the hash ring
  * @param line where the service is defined, for messages
+ * @param check the service's check for endpoints without their own, or null
+ * @param whenAllDown what to answer when every candidate is down
+ * @param degradedTtl TTL while any of the service's endpoints is down
+ * @param ttlSet whether {@code ttl} was given (a zone-backed round-robin takes the RRset's TTL)
  */
 public record ServiceSpec(
     String name,
@@ -26,7 +30,11 @@ public record ServiceSpec(
     long ttl,
     int maxAnswers,
     int virtualNodes,
-    String line) {
+    String line,
+    CheckSpec check,
+    WhenAllDown whenAllDown,
+    long degradedTtl,
+    boolean ttlSet) {
   public ServiceSpec {
     endpoints = List.copyOf(endpoints);
     regions = List.copyOf(regions);

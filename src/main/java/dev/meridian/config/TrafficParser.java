@@ -27,13 +27,23 @@ final class TrafficParser {
         services.add(spec);
       }
     }
+    ConfigReader h = root.child("health");
+    h.allowOnly(Set.of("publish_interval", "state_file"));
+    HealthSpec health =
+        new HealthSpec(
+            h.duration(
+                "publish_interval",
+                java.time.Duration.ZERO,
+                java.time.Duration.ofSeconds(10),
+                java.time.Duration.ofMillis(100)),
+            base.resolve(h.string("state_file", "meridian.state")).normalize());
     boolean rotate = root.bool("rotate", true);
     Map<String, Boolean> rotateZones = new HashMap<>();
     ConfigReader rz = root.child("rotate_zones");
     for (String zone : rz.keys()) {
       rotateZones.put(absolute(zone), rz.bool(zone, true));
     }
-    return new TrafficSpec(regions, geo, services, rotate, rotateZones);
+    return new TrafficSpec(regions, geo, services, rotate, rotateZones, health);
   }
 
   static String absolute(String name) {
@@ -57,14 +67,10 @@ final class TrafficParser {
       }
       double lat = loc.doubleIn("lat", -90, 90, 0);
       double lon = loc.doubleIn("lon", -180, 180, 0);
-      Map<String, List<EndpointSpec>> tiers = new HashMap<>();
+      Map<String, TierSpec> tiers = new HashMap<>();
       for (String tier : TIERS) {
         if (r.has(tier)) {
-          List<EndpointSpec> eps = endpoints(r, tier);
-          if (eps.isEmpty()) {
-            r.problem(r.line(tier), r.path() + "." + tier, "must list at least one endpoint");
-          }
-          tiers.put(tier, eps);
+          tiers.put(tier, tier(r, tier));
         }
       }
       if (tiers.isEmpty()) {
@@ -75,8 +81,32 @@ final class TrafficParser {
     return out;
   }
 
-  /** A list of endpoints: each an address, or {@code {address: A, weight: W}}. */
-  static List<EndpointSpec> endpoints(ConfigReader parent, String key) {
+  /** A tier: a list of endpoints, or {@code {endpoints: [...], check: {...}, min_up: 0.5}}. */
+  private static TierSpec tier(ConfigReader region, String tier) {
+    CheckSpec dflt = tier.equals("l4") ? CheckSpec.tcpDefault() : CheckSpec.httpDefault();
+    String path = region.path() + "." + tier;
+    List<EndpointSpec> eps;
+    double minUp = 0.5;
+    if (region.raw(tier) instanceof YamlNode.Mapping) {
+      ConfigReader t = region.child(tier);
+      t.allowOnly(Set.of("endpoints", "check", "min_up"));
+      CheckSpec check = CheckParser.parse(t, "check", dflt);
+      eps = t.has("endpoints") ? endpoints(t, "endpoints", check) : List.of();
+      minUp = t.doubleIn("min_up", 0.0, 1.0, 0.5);
+    } else {
+      eps = endpoints(region, tier, dflt);
+    }
+    if (eps.isEmpty()) {
+      region.problem(region.line(tier), path, "must list at least one endpoint");
+    }
+    return new TierSpec(eps, minUp);
+  }
+
+  /**
+   * A list of endpoints: each an address, or {@code {address: A, weight: W, check: {...}}}; {@code
+   * inherited} is the check of those without their own.
+   */
+  static List<EndpointSpec> endpoints(ConfigReader parent, String key, CheckSpec inherited) {
     List<EndpointSpec> out = new ArrayList<>();
     YamlNode raw = parent.raw(key);
     String path = parent.path().isEmpty() ? key : parent.path() + "." + key;
@@ -92,21 +122,25 @@ final class TrafficParser {
       String at = path + "[" + i + "]";
       String address;
       int weight = 1;
+      CheckSpec check = inherited;
+      boolean own = false;
       int line = item.line();
       if (item instanceof YamlNode.Scalar s && s.text() != null) {
         address = s.text();
       } else {
         ConfigReader m = parent.at(at, item);
-        m.allowOnly(Set.of("address", "weight"));
+        m.allowOnly(Set.of("address", "weight", "check"));
         address = m.string("address", null);
         weight = m.intIn("weight", 1, 1000, 1);
+        own = m.has("check");
+        check = CheckParser.parse(m, "check", inherited);
         if (address == null) {
           m.problem(line, at + ".address", "missing; an IPv4 or IPv6 address");
           continue;
         }
       }
       try {
-        out.add(new EndpointSpec(Cidr.parseLiteral(address.trim()), weight));
+        out.add(new EndpointSpec(Cidr.parseLiteral(address.trim()), weight, check, own));
       } catch (ConfigException e) {
         parent.problem(line, at, e.getMessage());
       }
@@ -181,7 +215,10 @@ final class TrafficParser {
             "pools",
             "ttl",
             "max_answers",
-            "virtual_nodes"));
+            "virtual_nodes",
+            "check",
+            "when_all_down",
+            "degraded_ttl"));
     String where = s.file() + ":" + all.line(name);
     PolicyKind kind = null;
     String p = s.string("policy", null);
@@ -198,11 +235,28 @@ final class TrafficParser {
               + "; allowed: round-robin, weighted, sticky, failover, geo, nearest");
       return null; // nothing else about this service can be judged without its policy
     }
+    boolean ttlSet = s.has("ttl");
     long ttl = s.intIn("ttl", 0, 86_400, 30);
+    long degradedTtl = s.intIn("degraded_ttl", 0, 86_400, (int) Math.min(ttl, 10));
+    WhenAllDown whenAllDown = WhenAllDown.FAIL_OPEN;
+    String wad = s.string("when_all_down", "fail-open");
+    switch (wad) {
+      case "fail-open" -> whenAllDown = WhenAllDown.FAIL_OPEN;
+      case "static" -> whenAllDown = WhenAllDown.STATIC;
+      case "nodata" -> whenAllDown = WhenAllDown.NODATA;
+      default ->
+          s.problem(
+              s.line("when_all_down"),
+              s.path() + ".when_all_down",
+              "'" + wad + "'; allowed: fail-open, static, nodata");
+    }
+    CheckSpec check = s.has("check") ? CheckParser.parse(s, "check", CheckSpec.NONE) : null;
+    CheckSpec poolCheck = check == null ? CheckSpec.NONE : check;
     int max = s.intIn("max_answers", 1, 64, 8);
     int vnodes = s.intIn("virtual_nodes", 1, 1000, 150);
     String tier = s.string("tier", null);
-    List<EndpointSpec> endpoints = s.has("endpoints") ? endpoints(s, "endpoints") : List.of();
+    List<EndpointSpec> endpoints =
+        s.has("endpoints") ? endpoints(s, "endpoints", poolCheck) : List.of();
     List<String> regionNames = new ArrayList<>();
     for (ConfigReader.Item item : s.strings("regions", List.of())) {
       if (!regions.containsKey(item.text())) {
@@ -220,7 +274,7 @@ final class TrafficParser {
                 s.path() + ".pools[" + i + "]",
                 new YamlNode.Mapping(
                     Map.of("endpoints", seq.items().get(i)), seq.items().get(i).line()));
-        pools.add(endpoints(holder, "endpoints"));
+        pools.add(endpoints(holder, "endpoints", poolCheck));
       }
     } else if (s.has("pools")) {
       s.problem(s.line("pools"), s.path() + ".pools", "must be a list of endpoint lists");
@@ -257,14 +311,29 @@ final class TrafficParser {
             s.path() + ".regions",
             "failover needs regions (with tier) or pools, in order of preference");
       }
-    } else if (endpoints.isEmpty() && kind != PolicyKind.FAILOVER) {
+    } else if (endpoints.isEmpty()
+        && kind != PolicyKind.FAILOVER
+        && kind != PolicyKind.ROUND_ROBIN) {
       s.problem(
           s.line("policy"),
           s.path() + ".endpoints",
           "policy " + kind.key() + " needs a non-empty list of endpoints");
     }
     return new ServiceSpec(
-        absolute(name), kind, tier, endpoints, regionNames, pools, ttl, max, vnodes, where);
+        absolute(name),
+        kind,
+        tier,
+        endpoints,
+        regionNames,
+        pools,
+        ttl,
+        max,
+        vnodes,
+        where,
+        check,
+        whenAllDown,
+        degradedTtl,
+        ttlSet);
   }
 
   private static void checkTier(

@@ -11,27 +11,19 @@ import java.util.Map;
  * @param services managed names
  * @param rotate whether zone-file A/AAAA RRsets rotate per response by default
  * @param rotateZones per-zone exceptions to {@code rotate}, by absolute zone name
+ * @param health health-check publication and the overrides file
  */
 public record TrafficSpec(
     Map<String, RegionSpec> regions,
     GeoSpec geo,
     List<ServiceSpec> services,
     boolean rotate,
-    Map<String, Boolean> rotateZones) {
+    Map<String, Boolean> rotateZones,
+    HealthSpec health) {
   public TrafficSpec {
     regions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(regions));
     services = List.copyOf(services);
     rotateZones = Map.copyOf(rotateZones);
-  }
-
-  /** No regions, no services, rotation on. */
-  public static TrafficSpec none() {
-    return new TrafficSpec(
-        Map.of(),
-        new GeoSpec(null, Map.of(), Map.of(), RouteSpec.NEAREST),
-        List.of(),
-        true,
-        Map.of());
   }
 
   /** Whether zone-file address RRsets of {@code zone} (absolute name) rotate. */

@@ -1,5 +1,6 @@
 package dev.meridian.engine;
 
+import dev.meridian.config.PolicyKind;
 import dev.meridian.config.ServiceSpec;
 import dev.meridian.zone.Zone;
 import dev.meridian.zone.ZoneLookup;
@@ -60,7 +61,27 @@ public final class Explainer {
             + spec.ttl()
             + ", max_answers "
             + spec.maxAnswers());
+    PolicyKind kind = spec.policy();
+    if (kind == PolicyKind.ROUND_ROBIN
+        || kind == PolicyKind.WEIGHTED
+        || kind == PolicyKind.STICKY) {
+      for (var e : service.policy().endpoints()) {
+        if (e.isV6() == (qtype == Type.AAAA)) {
+          out.add("endpoint " + e + ": " + s.health().describe(e.healthIndex()));
+        }
+      }
+    }
+    if (service.isDegraded(s.health())) {
+      out.add(
+          "degraded (an endpoint is down): answers carry TTL "
+              + Math.min(spec.ttl(), spec.degradedTtl()));
+    }
     var sel = QueryEngine.select(s, service, subject, qtype == Type.AAAA, out);
+    if (sel.count() == 0) {
+      out.add(
+          "when every candidate is down: "
+              + spec.whenAllDown().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    }
     List<String> chosen = new ArrayList<>();
     for (int i = 0; i < sel.count(); i++) {
       chosen.add(sel.get(i).address().getHostAddress());

@@ -1,6 +1,8 @@
 package dev.meridian.engine;
 
+import dev.meridian.config.WhenAllDown;
 import dev.meridian.geo.Location;
+import dev.meridian.health.HealthView;
 import dev.meridian.policy.Client;
 import dev.meridian.policy.Selection;
 import dev.meridian.policy.TrafficPolicy;
@@ -79,21 +81,46 @@ public final class QueryEngine implements QueryHandler {
     }
 
     @Override
-    public boolean addAddresses(Name owner, int qtype, Message out) {
+    public int addAddresses(Name owner, int qtype, Message out) {
       Service service = snapshot.policies().get(owner);
       if (service == null) {
-        return false;
+        return FALL_BACK;
       }
-      Selection sel = select(snapshot, service, subject, qtype == Type.AAAA, null);
+      boolean v6 = qtype == Type.AAAA;
+      Selection sel = select(snapshot, service, subject, v6, null);
       scope = Math.max(scope, sel.scope());
-      for (int i = 0; i < sel.count(); i++) {
-        out.addRecord(service.record(sel.get(i).slot()), Section.ANSWER);
+      if (sel.count() == 0
+          && service.spec().whenAllDown() == WhenAllDown.NODATA
+          && service.hasFamily(v6)) {
+        return NODATA;
       }
-      return sel.count() > 0;
+      return addSelection(snapshot, service, sel, out);
     }
   }
 
-  /** Runs a service's policy for one client; {@code trace} is null except when explaining. */
+  /**
+   * Writes a selection as answer records: the degraded TTL while any of the service's endpoints is
+   * down; when nothing is live, fail-open (every configured endpoint), the zone's records, or
+   * NODATA, as the service says.
+   */
+  static int addSelection(Snapshot s, Service service, Selection sel, Message out) {
+    if (sel.count() == 0) {
+      return AddressSource.FALL_BACK;
+    }
+    boolean degraded = service.isDegraded(s.health());
+    for (int i = 0; i < sel.count(); i++) {
+      int slot = sel.get(i).slot();
+      out.addRecord(degraded ? service.degradedRecord(slot) : service.record(slot), Section.ANSWER);
+    }
+    return AddressSource.ANSWERED;
+  }
+
+  /**
+   * Runs a service's policy for one client; {@code trace} is null except when explaining. When no
+   * candidate is live, {@code when_all_down} decides: fail-open runs the policy again as if every
+   * endpoint were up; static and nodata return an empty selection (the caller then falls back to
+   * the zone's records, or answers NODATA).
+   */
   static Selection select(
       Snapshot s, Service service, InetAddress subject, boolean v6, List<String> trace) {
     TrafficPolicy p = service.policy();
@@ -104,7 +131,16 @@ public final class QueryEngine implements QueryHandler {
         trace.add("client " + subject.getHostAddress() + ": " + loc.describe());
       }
     }
-    return p.select(new Client(subject, loc), v6, s.health(), trace);
+    Client client = new Client(subject, loc);
+    Selection sel = p.select(client, v6, s.health(), trace);
+    if (sel.count() > 0 || service.spec().whenAllDown() != WhenAllDown.FAIL_OPEN) {
+      return sel;
+    }
+    Selection open = p.select(client, v6, HealthView.ALL_UP, null);
+    if (trace != null && open.count() > 0) {
+      trace.add("no candidate is live: fail-open, every configured endpoint as if up");
+    }
+    return open.count() > 0 ? open : sel;
   }
 
   private static void answerIxfrOverUdp(Zone zone, Name qname, Message response) {

@@ -14,12 +14,58 @@ final class Service {
   private final ServiceSpec spec;
   private final TrafficPolicy policy;
   private final Record[] records;
+  private final Record[] degraded;
+  private final int[] healthIndexes;
+  private final boolean hasV4;
+  private final boolean hasV6;
 
-  Service(Name name, ServiceSpec spec, TrafficPolicy policy, Record[] records) {
+  Service(
+      Name name,
+      ServiceSpec spec,
+      TrafficPolicy policy,
+      Record[] records,
+      Record[] degraded,
+      java.util.List<dev.meridian.policy.Endpoint> endpoints) {
     this.name = name;
     this.spec = spec;
     this.policy = policy;
     this.records = records;
+    this.degraded = degraded;
+    this.healthIndexes = new int[endpoints.size()];
+    boolean v4 = false;
+    boolean v6 = false;
+    for (int i = 0; i < healthIndexes.length; i++) {
+      healthIndexes[i] = endpoints.get(i).healthIndex();
+      v4 |= !endpoints.get(i).isV6();
+      v6 |= endpoints.get(i).isV6();
+    }
+    this.hasV4 = v4;
+    this.hasV6 = v6;
+  }
+
+  /** Whether any endpoint is of the family (IPv6 when {@code v6}). */
+  boolean hasFamily(boolean v6) {
+    return v6 ? hasV6 : hasV4;
+  }
+
+  /** Health indexes of every endpoint, for explanations. */
+  int[] healthIndexes() {
+    return healthIndexes.clone();
+  }
+
+  /** The answer record of {@code slot} with the degraded TTL. */
+  Record degradedRecord(int slot) {
+    return degraded[slot];
+  }
+
+  /** True while any of the service's endpoints is down: answers then carry the shorter TTL. */
+  boolean isDegraded(dev.meridian.health.HealthView health) {
+    for (int i : healthIndexes) {
+      if (!health.isUp(i)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Name name() {

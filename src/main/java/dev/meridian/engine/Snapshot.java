@@ -3,8 +3,10 @@ package dev.meridian.engine;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.geo.GeoLocator;
 import dev.meridian.health.HealthView;
+import dev.meridian.health.Target;
 import dev.meridian.zone.LookupOptions;
 import dev.meridian.zone.ZoneIndex;
+import java.util.List;
 
 /**
  * Everything one query reads: zones, options, policies, the geo locator and endpoint health. Deeply
@@ -17,7 +19,8 @@ import dev.meridian.zone.ZoneIndex;
  * @param policies managed names and their policies
  * @param geo where clients are
  * @param health which endpoints are live
- * @param generation increases by one with every publication
+ * @param healthTargets every endpoint with its health index and check, for the monitor
+ * @param generation increases with every reload; health tables carry the one they describe
  */
 public record Snapshot(
     ZoneIndex zones,
@@ -26,7 +29,17 @@ public record Snapshot(
     PolicyTable policies,
     GeoLocator geo,
     HealthView health,
+    List<Target> healthTargets,
     long generation) {
+
+  public Snapshot {
+    healthTargets = List.copyOf(healthTargets);
+  }
+
+  /** The same snapshot with another health view. */
+  public Snapshot withHealth(HealthView h) {
+    return new Snapshot(zones, config, lookupOptions, policies, geo, h, healthTargets, generation);
+  }
 
   /** A snapshot of {@code zones} under {@code config}, without a geo database. */
   public static Snapshot of(ZoneIndex zones, MeridianConfig config, long generation)

@@ -1,5 +1,6 @@
 package dev.meridian.engine;
 
+import dev.meridian.health.HealthTable;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -20,5 +21,13 @@ public final class SnapshotHolder {
   /** Makes {@code built} the snapshot every later query reads. */
   public void publish(Snapshot built) {
     ref.set(built);
+  }
+
+  /**
+   * Swaps in new endpoint health without a lock; a table built for an older generation (whose
+   * endpoints were numbered differently) is dropped.
+   */
+  public void publishHealth(HealthTable table) {
+    ref.updateAndGet(s -> table.generation() != s.generation() ? s : s.withHealth(table));
   }
 }

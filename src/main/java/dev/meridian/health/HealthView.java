@@ -8,6 +8,11 @@ package dev.meridian.health;
 public interface HealthView {
   boolean isUp(int healthIndex);
 
+  /** One line on an endpoint's state, for explanations. */
+  default String describe(int healthIndex) {
+    return isUp(healthIndex) ? "up" : "down";
+  }
+
   /** Every endpoint live: the view while no checks are configured. */
   HealthView ALL_UP = i -> true;
 }

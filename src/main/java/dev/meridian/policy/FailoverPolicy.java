@@ -12,15 +12,24 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FailoverPolicy implements TrafficPolicy {
   private final Endpoint[][] groups;
   private final String[] names;
+  private final double[] minUp;
   private final int max;
   private final AtomicLong turn = new AtomicLong();
 
-  public FailoverPolicy(List<List<Endpoint>> groups, List<String> names, int maxAnswers) {
+  /**
+   * @param minUp per group, the fraction of endpoints that must be up for it to answer
+   */
+  public FailoverPolicy(
+      List<List<Endpoint>> groups, List<String> names, List<Double> minUp, int maxAnswers) {
     this.groups = new Endpoint[groups.size()][];
     for (int i = 0; i < groups.size(); i++) {
       this.groups[i] = groups.get(i).toArray(new Endpoint[0]);
     }
     this.names = names.toArray(new String[0]);
+    this.minUp = new double[minUp.size()];
+    for (int i = 0; i < this.minUp.length; i++) {
+      this.minUp[i] = minUp.get(i);
+    }
     this.max = maxAnswers;
   }
 

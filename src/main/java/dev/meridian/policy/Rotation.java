@@ -22,6 +22,16 @@ final class Rotation {
    * {@code max} (BIND's rrset-order cyclic).
    */
   static Selection rotated(Endpoint[] pool, boolean v6, HealthView health, long turn, int max) {
+    return rotated(pool, v6, health, turn, max, 0.0);
+  }
+
+  /**
+   * As {@link #rotated(Endpoint[], boolean, HealthView, long, int)}, but empty unless at least
+   * {@code minUp} of the family's endpoints are live: a tier that has lost most of its endpoints
+   * sends its clients on rather than crowd them onto the survivors.
+   */
+  static Selection rotated(
+      Endpoint[] pool, boolean v6, HealthView health, long turn, int max, double minUp) {
     Endpoint[] live = new Endpoint[pool.length];
     int n = 0;
     for (Endpoint e : pool) {
@@ -29,7 +39,7 @@ final class Rotation {
         live[n++] = e;
       }
     }
-    if (n == 0) {
+    if (n == 0 || n < Math.ceil(minUp * ofFamily(pool, v6) - 1e-9)) {
       return Selection.empty(0);
     }
     int start = (int) Math.floorMod(turn, (long) n);
@@ -39,5 +49,29 @@ final class Rotation {
       out[k] = live[(start + k) % n];
     }
     return new Selection(out, count, 0);
+  }
+
+  /** One explanation line: "region eu-west: 1 of 2 up (needs 50%), next" plus each endpoint. */
+  static String describe(
+      String what, Endpoint[] pool, boolean v6, HealthView health, double minUp, boolean answers) {
+    StringBuilder b = new StringBuilder(what).append(": ");
+    int live = 0;
+    int all = 0;
+    StringBuilder each = new StringBuilder();
+    for (Endpoint e : pool) {
+      if (e.isV6() != v6) {
+        continue;
+      }
+      all++;
+      if (health.isUp(e.healthIndex())) {
+        live++;
+      }
+      each.append("; ").append(e).append(' ').append(health.describe(e.healthIndex()));
+    }
+    b.append(live).append(" of ").append(all).append(" up");
+    if (minUp > 0) {
+      b.append(" (needs ").append(Math.round(minUp * 100)).append("%)");
+    }
+    return b.append(answers ? ", answers" : ", next").append(each).toString();
   }
 }

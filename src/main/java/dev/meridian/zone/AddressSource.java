@@ -9,10 +9,19 @@ import org.xbill.DNS.Name;
  */
 @FunctionalInterface
 public interface AddressSource {
+  /** The name is not managed, or its policy yielded nothing: the zone's records answer. */
+  int FALL_BACK = 0;
+
+  /** Answer records were added. */
+  int ANSWERED = 1;
+
+  /** The policy says: no addresses (NODATA). */
+  int NODATA = 2;
+
   /**
    * Adds the answer records for {@code owner} and {@code qtype} (A or AAAA) to {@code out}.
    *
-   * @return false when the name is not managed or its policy yielded nothing
+   * @return {@link #FALL_BACK}, {@link #ANSWERED} or {@link #NODATA}
    */
-  boolean addAddresses(Name owner, int qtype, Message out);
+  int addAddresses(Name owner, int qtype, Message out);
 }

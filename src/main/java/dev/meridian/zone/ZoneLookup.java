@@ -60,13 +60,18 @@ public final class ZoneLookup {
           return;
         }
       }
-      if (managed != null
-          && node != null
-          && (qtype == Type.A || qtype == Type.AAAA)
-          && managed.addAddresses(name, qtype, out)) {
+      int managedResult =
+          managed != null && node != null && (qtype == Type.A || qtype == Type.AAAA)
+              ? managed.addAddresses(name, qtype, out)
+              : AddressSource.FALL_BACK;
+      if (managedResult == AddressSource.ANSWERED) {
         if (!options.minimalResponses()) {
           addApexNs(zone, qtype, out);
         }
+        return;
+      }
+      if (managedResult == AddressSource.NODATA) {
+        out.addRecord(zone.negativeSoa(), Section.AUTHORITY);
         return;
       }
       Record[] cname = source.get(Type.CNAME);

@@ -53,7 +53,7 @@ class TrafficConfigTest {
                 """);
     TrafficSpec t = c.traffic();
     assertEquals(2, t.regions().size());
-    assertEquals(2, t.regions().get("us-east").tiers().get("l4").get(1).weight());
+    assertEquals(2, t.regions().get("us-east").tiers().get("l4").endpoints().get(1).weight());
     assertEquals(Path.of("/etc/meridian/geo/x.mmdb"), t.geo().database());
     assertTrue(t.geo().countries().get("US-CA").nearest());
     assertEquals("eu-west", t.geo().countries().get("GB").regions().get(0));
@@ -83,7 +83,7 @@ class TrafficConfigTest {
                   www.example.com: {policy: fastest, tier: l7}
                   api.example.com: {policy: geo, tier: l9}
                   w.example.com: {policy: weighted, endpoints: [{address: 192.0.2.1, weight: 0}]}
-                  x.example.com: {policy: round-robin}
+                  x.example.com: {policy: weighted}
                   y.example.com: {policy: failover, tier: l4, regions: [eu-west]}
                   z.example.com: {policy: sticky, endpoints: [host.example.com]}
                 """);
@@ -113,7 +113,7 @@ class TrafficConfigTest {
         e);
     assertTrue(
         e.contains(
-            "services.\"x.example.com\".endpoints: policy round-robin needs a non-empty list of endpoints"),
+            "services.\"x.example.com\".endpoints: policy weighted needs a non-empty list of endpoints"),
         e);
     assertTrue(e.contains("services.\"y.example.com\".tier: region eu-west has no l4 tier"), e);
     assertTrue(

@@ -56,7 +56,7 @@ class MainIT {
       Thread.onSpinWait();
     }
     String started = output();
-    assertTrue(started.contains("zone example.com. serial 2026112401, 29 records"), started);
+    assertTrue(started.contains("zone example.com. serial 2026112401, 30 records"), started);
     assertTrue(started.contains("listening on 127.0.0.1 port " + port + " (udp+tcp)"), started);
     SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
     r.setPort(port);

@@ -139,7 +139,9 @@ class PolicyTest {
   @Test
   void failoverAnswersFromTheFirstGroupWithLiveEndpoints() throws Exception {
     List<Endpoint> eps = endpoints("192.0.2.1", "192.0.2.2", "198.51.100.1");
-    var p = new FailoverPolicy(List.of(eps.subList(0, 2), eps.subList(2, 3)), List.of("a", "b"), 8);
+    var p =
+        new FailoverPolicy(
+            List.of(eps.subList(0, 2), eps.subList(2, 3)), List.of("a", "b"), List.of(0.0, 0.0), 8);
     assertEquals(
         Set.of("192.0.2.1", "192.0.2.2"),
         new HashSet<>(addresses(p.select(NOBODY, false, HealthView.ALL_UP, null))));
