@@ -57,6 +57,13 @@ final class Explain {
     for (String line : Explainer.explain(snapshot, qname, type, subject)) {
       out.println(line);
     }
+    if (!snapshot.healthTargets().isEmpty()) {
+      out.println(
+          "(offline: endpoints are shown in their start states; a running server answers"
+              + " 'dig CH TXT "
+              + qname
+              + "' with live health)");
+    }
     return 0;
   }
 }

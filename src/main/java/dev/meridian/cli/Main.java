@@ -115,15 +115,15 @@ public final class Main {
         return EXIT_USAGE;
       }
     }
-    int wanted = command.equals("explain") ? 1 : 0;
-    if (positional.size() != wanted) {
-      err.println(
-          "meridian "
-              + command
-              + ": "
-              + (wanted == 1
-                  ? "give one NAME"
-                  : "unexpected argument '" + positional.get(0) + "'"));
+    boolean argsOk =
+        switch (command) {
+          case "explain" -> positional.size() == 1;
+          case "health" -> !positional.isEmpty() && positional.size() <= 2;
+          case "backends" -> !positional.isEmpty();
+          default -> positional.isEmpty();
+        };
+    if (!argsOk) {
+      err.println("meridian " + command + ": wrong arguments " + positional);
       err.print(USAGE);
       return EXIT_USAGE;
     }

@@ -1,0 +1,190 @@
+package dev.meridian.health;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real probes against real loopback backends, started and stopped inside the tests. */
+class HealthMonitorTest {
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+  @TempDir Path dir;
+
+  private final LinkedBlockingQueue<HealthTable> published = new LinkedBlockingQueue<>();
+
+  private static Check check(Check.Kind kind, int port, String path, String body, long timeout) {
+    return new Check(
+        kind,
+        new InetSocketAddress(LOOPBACK, port),
+        path,
+        Set.of(200),
+        body,
+        null,
+        null,
+        true,
+        100,
+        timeout,
+        2,
+        3,
+        true);
+  }
+
+  /** Waits (bounded) for a published table that satisfies {@code p}. */
+  private HealthTable await(Predicate<HealthTable> p) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < end) {
+      HealthTable t = published.poll(100, TimeUnit.MILLISECONDS);
+      if (t != null && p.test(t)) {
+        return t;
+      }
+    }
+    throw new AssertionError("no table as expected within 10 s");
+  }
+
+  private static HttpServer http(int status, String body) throws Exception {
+    HttpServer s = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 16);
+    s.createContext(
+        "/",
+        ex -> {
+          byte[] b = body.getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(status, b.length);
+          try (OutputStream o = ex.getResponseBody()) {
+            o.write(b);
+          }
+        });
+    s.start();
+    return s;
+  }
+
+  @Test
+  void tcpCheckGoesDownWhenTheListenerStopsAndBackUpAfterRiseSuccesses() throws Exception {
+    ServerSocket listener = new ServerSocket(0, 50, LOOPBACK);
+    int port = listener.getLocalPort();
+    Thread acceptor =
+        new Thread(
+            () -> {
+              while (!listener.isClosed()) {
+                try {
+                  listener.accept().close();
+                } catch (java.io.IOException e) {
+                  return; // closed by the test
+                }
+              }
+            });
+    acceptor.start();
+    Target t = new Target(0, "127.0.0.1", Set.of(), check(Check.Kind.TCP, port, "/", null, 200));
+    try (HealthMonitor m = new HealthMonitor(1, List.of(t), Duration.ZERO, published::add)) {
+      m.start();
+      listener.close();
+      HealthTable down = await(x -> !x.isUp(0));
+      assertTrue(down.describe(0).contains("connection refused"), down.describe(0));
+      try (ServerSocket again = new ServerSocket()) {
+        again.setReuseAddress(true);
+        again.bind(new InetSocketAddress(LOOPBACK, port));
+        Thread a2 =
+            new Thread(
+                () -> {
+                  while (!again.isClosed()) {
+                    try {
+                      again.accept().close();
+                    } catch (java.io.IOException e) {
+                      return;
+                    }
+                  }
+                });
+        a2.start();
+        HealthTable up = await(x -> x.isUp(0));
+        assertTrue(up.describe(0).startsWith("up since"), up.describe(0));
+      }
+    }
+  }
+
+  @Test
+  void httpChecksReportStatusBodyAndTimeoutCauses() throws Exception {
+    HttpServer ok = http(200, "all good");
+    HttpServer sick = http(503, "overloaded");
+    HttpServer wrongBody = http(200, "not it");
+    ServerSocket silent = new ServerSocket(0, 50, LOOPBACK); // accepts, never answers
+    List<Target> targets =
+        List.of(
+            new Target(
+                0,
+                "a",
+                Set.of(),
+                check(Check.Kind.HTTP, ok.getAddress().getPort(), "/health", "good", 500)),
+            new Target(
+                1,
+                "b",
+                Set.of(),
+                check(Check.Kind.HTTP, sick.getAddress().getPort(), "/health", null, 500)),
+            new Target(
+                2,
+                "c",
+                Set.of(),
+                check(Check.Kind.HTTP, wrongBody.getAddress().getPort(), "/health", "good", 500)),
+            new Target(
+                3,
+                "d",
+                Set.of(),
+                check(Check.Kind.HTTP, silent.getLocalPort(), "/health", null, 500)),
+            new Target(4, "e", Set.of(), null));
+    try (HealthMonitor m = new HealthMonitor(1, targets, Duration.ZERO, published::add)) {
+      m.start();
+      HealthTable t = await(x -> !x.isUp(1) && !x.isUp(2) && !x.isUp(3));
+      assertTrue(t.isUp(0), t.describe(0));
+      assertTrue(t.describe(1).contains("HTTP 503"), t.describe(1));
+      assertTrue(t.describe(2).contains("body mismatch"), t.describe(2));
+      assertTrue(t.describe(3).contains("timeout"), t.describe(3));
+      assertTrue(t.isUp(4));
+      assertTrue(t.describe(4).contains("no check"));
+    } finally {
+      ok.stop(0);
+      sick.stop(0);
+      wrongBody.stop(0);
+      silent.close();
+    }
+  }
+
+  @Test
+  void overridesBeatChecksAndComeFromTheStateFile() throws Exception {
+    List<Target> targets =
+        List.of(
+            new Target(0, "192.0.2.1", Set.of("eu"), null),
+            new Target(1, "192.0.2.2", Set.of("us"), null),
+            new Target(2, "192.0.2.3", Set.of("us"), null));
+    Path file = dir.resolve("meridian.state");
+    OverrideFile.write(
+        file,
+        new OverrideFile.Overrides(Map.of("192.0.2.1", Forced.DRAIN), Map.of("us", Forced.DOWN)));
+    try (HealthMonitor m = new HealthMonitor(1, targets, Duration.ZERO, published::add)) {
+      m.start();
+      m.watch(file);
+      HealthTable t = await(x -> !x.isUp(0));
+      assertFalse(t.isUp(1));
+      assertFalse(t.isUp(2));
+      assertTrue(t.describe(0).startsWith("drain by operator"), t.describe(0));
+      OverrideFile.write(
+          file,
+          new OverrideFile.Overrides(Map.of("192.0.2.3", Forced.UP), Map.of("us", Forced.DOWN)));
+      HealthTable t2 = await(x -> x.isUp(0) && x.isUp(2));
+      assertFalse(t2.isUp(1), "the region is down; the endpoint's own override wins for .3");
+    }
+    assertNotNull(OverrideFile.read(file).endpoints().get("192.0.2.3"));
+  }
+}

@@ -1,0 +1,209 @@
+package dev.meridian.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.meridian.health.Forced;
+import dev.meridian.health.OverrideFile;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** The real server, real checks and real loopback backends, stopped and started by the test. */
+class HealthIT {
+  static final long INTERVAL = 200;
+  static final long TIMEOUT = 100;
+  private final Map<String, HttpServer> backends = new java.util.HashMap<>();
+  private int port;
+  private Path dir;
+  private TestServer server;
+
+  private void backend(String address) throws Exception {
+    HttpServer s =
+        HttpServer.create(new InetSocketAddress(InetAddress.getByName(address), port), 50);
+    s.createContext(
+        "/",
+        ex -> {
+          byte[] b = "ok".getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, b.length);
+          try (OutputStream o = ex.getResponseBody()) {
+            o.write(b);
+          }
+        });
+    s.start();
+    backends.put(address, s);
+  }
+
+  private void stop(String address) {
+    backends.remove(address).stop(0);
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    try (java.net.ServerSocket probe =
+        new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
+      port = probe.getLocalPort();
+    }
+    for (String a :
+        new String[] {"127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"}) {
+      backend(a);
+    }
+    dir = Files.createTempDirectory("meridian-health");
+    Path zone = dir.resolve("example.net.zone");
+    Files.writeString(
+        zone,
+        "$TTL 300\n@ IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 127.0.0.1\n"
+            + "app IN A 127.0.0.5\nfo IN A 127.0.0.2\nnd IN A 127.0.0.9\nst IN A 127.0.0.9\nopen IN A 127.0.0.9\n");
+    String check =
+        "{type: http, port: "
+            + port
+            + ", interval: "
+            + INTERVAL
+            + "ms, timeout: "
+            + TIMEOUT
+            + "ms, fall: 2, rise: 3}";
+    String tcp =
+        "{type: tcp, port: "
+            + port
+            + ", interval: "
+            + INTERVAL
+            + "ms, timeout: "
+            + TIMEOUT
+            + "ms, fall: 2, rise: 3}";
+    String yaml =
+        "health: {publish_interval: 0s, state_file: "
+            + dir.resolve("m.state")
+            + "}\n"
+            + "regions:\n"
+            + "  a: {location: {lat: 0, lon: 0}, l7: {endpoints: [127.0.0.2, 127.0.0.3], check: "
+            + check
+            + ", min_up: 0.6}}\n"
+            + "  b: {location: {lat: 9, lon: 9}, l7: {endpoints: [127.0.0.4], check: "
+            + check
+            + "}}\n"
+            + "services:\n"
+            + "  app.example.net: {policy: round-robin, ttl: 30, degraded_ttl: 3, check: "
+            + tcp
+            + ", endpoints: [127.0.0.5, 127.0.0.6]}\n"
+            + "  fo.example.net: {policy: failover, tier: l7, regions: [a, b]}\n"
+            + "  nd.example.net: {policy: round-robin, when_all_down: nodata, check: "
+            + tcp
+            + ", endpoints: [127.0.0.7]}\n"
+            + "  st.example.net: {policy: round-robin, when_all_down: static, check: "
+            + tcp
+            + ", endpoints: [127.0.0.7]}\n"
+            + "  open.example.net: {policy: round-robin, check: "
+            + tcp
+            + ", endpoints: [127.0.0.7, 127.0.0.8]}\n";
+    server = TestServer.start(yaml, zone.toString());
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    server.close();
+    backends.values().forEach(s -> s.stop(0));
+  }
+
+  private Message ask(String name) throws Exception {
+    return server.query(name, Type.A, false);
+  }
+
+  private static Set<String> addresses(Message m) {
+    Set<String> out = new HashSet<>();
+    for (Record r : m.getSection(Section.ANSWER)) {
+      out.add(r.rdataToString());
+    }
+    return out;
+  }
+
+  /** Polls (every 20 ms, at most 10 s) until {@code p} holds; returns the milliseconds it took. */
+  private long until(String name, Predicate<Message> p) throws Exception {
+    long start = System.nanoTime();
+    while (System.nanoTime() - start < 10_000_000_000L) {
+      if (p.test(ask(name))) {
+        return (System.nanoTime() - start) / 1_000_000;
+      }
+      Thread.sleep(20); // polling DNS answers, as an operator's dig loop would
+    }
+    throw new AssertionError(name + ": condition not met within 10 s");
+  }
+
+  @Test
+  void aStoppedBackendLeavesAnswersWithinTheBoundAndReturnsAfterRiseChecks() throws Exception {
+    until("app.example.net.", m -> addresses(m).equals(Set.of("127.0.0.5", "127.0.0.6")));
+    stop("127.0.0.6");
+    long gone = until("app.example.net.", m -> addresses(m).equals(Set.of("127.0.0.5")));
+    long bound = INTERVAL * 2 + TIMEOUT;
+    assertTrue(gone <= bound + 150, "left answers after " + gone + " ms; bound " + bound + " ms");
+    assertEquals(
+        3, ask("app.example.net.").getSection(Section.ANSWER).get(0).getTTL(), "degraded TTL");
+    backend("127.0.0.6");
+    long back = until("app.example.net.", m -> addresses(m).contains("127.0.0.6"));
+    assertTrue(back >= INTERVAL * 2 - 50, "back after " + back + " ms: needs 3 healthy checks");
+    assertTrue(back <= INTERVAL * 3 + TIMEOUT + 300, "back after " + back + " ms");
+    assertEquals(
+        30, ask("app.example.net.").getSection(Section.ANSWER).get(0).getTTL(), "normal TTL again");
+  }
+
+  @Test
+  void aRegionBelowItsMinimumFractionFailsOverToTheNext() throws Exception {
+    assertEquals(Set.of("127.0.0.2", "127.0.0.3"), addresses(ask("fo.example.net.")));
+    stop("127.0.0.2"); // 1 of 2 up: below min_up 0.6
+    until("fo.example.net.", m -> addresses(m).equals(Set.of("127.0.0.4")));
+    backend("127.0.0.2");
+    until("fo.example.net.", m -> addresses(m).equals(Set.of("127.0.0.2", "127.0.0.3")));
+  }
+
+  @Test
+  void whenEveryCandidateIsDownTheServiceFailsOpenOrFallsBackOrSaysNodata() throws Exception {
+    Message open = ask("open.example.net.");
+    until(
+        "open.example.net.",
+        m ->
+            !server
+                .server()
+                .snapshot()
+                .health()
+                .isUp(
+                    server.server().snapshot().healthTargets().stream()
+                        .filter(t -> t.address().equals("127.0.0.7"))
+                        .findFirst()
+                        .orElseThrow()
+                        .index()));
+    assertEquals(
+        Set.of("127.0.0.7", "127.0.0.8"),
+        addresses(ask("open.example.net.")),
+        "fail-open: every endpoint " + open);
+    until("st.example.net.", m -> addresses(m).equals(Set.of("127.0.0.9")));
+    Message nd = ask("nd.example.net.");
+    assertEquals(Rcode.NOERROR, nd.getRcode());
+    assertTrue(nd.getSection(Section.ANSWER).isEmpty(), "nodata: " + nd);
+    assertEquals(Type.SOA, nd.getSection(Section.AUTHORITY).get(0).getType());
+  }
+
+  @Test
+  void drainingThroughTheStateFileTakesAnEndpointOut() throws Exception {
+    OverrideFile.write(
+        dir.resolve("m.state"),
+        new OverrideFile.Overrides(Map.of("127.0.0.5", Forced.DRAIN), Map.of()));
+    until("app.example.net.", m -> addresses(m).equals(Set.of("127.0.0.6")));
+    OverrideFile.write(dir.resolve("m.state"), OverrideFile.Overrides.NONE);
+    until("app.example.net.", m -> addresses(m).equals(Set.of("127.0.0.5", "127.0.0.6")));
+  }
+}
