@@ -73,7 +73,6 @@ public final class HealthMonitor implements AutoCloseable {
   public void start() throws IOException {
     tcp = new TcpProber();
     http = new HttpProber();
-    long now = System.nanoTime();
     int checked = 0;
     for (Target t : targets) {
       Check c = t.check();
@@ -82,7 +81,7 @@ public final class HealthMonitor implements AutoCloseable {
       }
       checked++;
       long jitter = ThreadLocalRandom.current().nextLong(c.intervalMillis());
-      nextDue[t.index()] = now + jitter * 1_000_000;
+      nextDue[t.index()] = System.nanoTime() + jitter * 1_000_000; // the executor counts from here
       Future<?> unused =
           exec.scheduleAtFixedRate(
               () -> guarded(() -> run(t)), jitter, c.intervalMillis(), TimeUnit.MILLISECONDS);
