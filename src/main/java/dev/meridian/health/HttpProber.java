@@ -28,8 +28,9 @@ import javax.net.ssl.X509TrustManager;
  */
 final class HttpProber {
   static {
-    // a check may set Host, which the JDK client otherwise refuses to send
-    System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+    // a check may set Host, and every probe sends "Connection: close": a probe must open a new
+    // connection, or a listener that stopped accepting would still look alive through an old one
+    System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host,connection");
   }
 
   private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
@@ -45,6 +46,7 @@ final class HttpProber {
                   URI.create(scheme + "://" + host + ":" + c.target().getPort() + c.path()))
               .timeout(Duration.ofMillis(c.timeoutMillis()))
               .header("User-Agent", "meridian-health")
+              .header("Connection", "close")
               .GET();
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture("bad check URL: " + e.getMessage());

@@ -37,15 +37,11 @@ public final class FailoverPolicy implements TrafficPolicy {
   public Selection select(Client client, boolean v6, HealthView health, List<String> trace) {
     long t = turn.getAndIncrement();
     for (int g = 0; g < groups.length; g++) {
-      Selection s = Rotation.rotated(groups[g], v6, health, t, max);
+      Selection s = Rotation.rotated(groups[g], v6, health, t, max, minUp[g]);
       if (trace != null) {
         trace.add(
-            "failover: "
-                + names[g]
-                + " has "
-                + s.count()
-                + " live endpoints"
-                + (s.count() > 0 ? ", answers" : ", next"));
+            Rotation.describe(
+                "failover " + names[g], groups[g], v6, health, minUp[g], s.count() > 0));
       }
       if (s.count() > 0) {
         return s;

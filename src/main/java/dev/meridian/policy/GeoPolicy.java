@@ -70,15 +70,16 @@ public final class GeoPolicy implements TrafficPolicy {
         }
         return Selection.empty(loc.prefix());
       }
-      Selection s = Rotation.rotated(tiers[r], v6, health, t, max);
+      Selection s = Rotation.rotated(tiers[r], v6, health, t, max, regions[r].minUp());
       if (trace != null) {
         trace.add(
-            "region "
-                + regions[r].name()
-                + ": "
-                + s.count()
-                + " live endpoints"
-                + (s.count() > 0 ? ", answers" : ", next region"));
+            Rotation.describe(
+                "region " + regions[r].name(),
+                tiers[r],
+                v6,
+                health,
+                regions[r].minUp(),
+                s.count() > 0));
       }
       if (s.count() > 0) {
         return s.withScope(loc.prefix());
