@@ -162,6 +162,17 @@ class HealthIT {
     assertTrue(gone <= bound + 150, "left answers after " + gone + " ms; bound " + bound + " ms");
     assertEquals(
         3, ask("app.example.net.").getSection(Section.ANSWER).get(0).getTTL(), "degraded TTL");
+    String why =
+        String.join(
+            "\n",
+            dev.meridian.engine.Explainer.explain(
+                server.server().snapshot(),
+                org.xbill.DNS.Name.fromString("app.example.net."),
+                Type.A,
+                InetAddress.getLoopbackAddress()));
+    assertTrue(why.contains("endpoint 127.0.0.6: down since "), why);
+    assertTrue(why.contains("last check connection refused"), why);
+    assertTrue(why.contains("endpoint 127.0.0.5: up since "), why);
     backend("127.0.0.6");
     long back = until("app.example.net.", m -> addresses(m).contains("127.0.0.6"));
     assertTrue(back >= INTERVAL * 2 - 50, "back after " + back + " ms: needs 3 healthy checks");

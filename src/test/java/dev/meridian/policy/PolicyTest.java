@@ -192,6 +192,22 @@ class PolicyTest {
   }
 
   @Test
+  void aRegionBelowItsMinimumUpFractionSendsClientsOn() throws Exception {
+    List<Endpoint> eps = endpoints("192.0.2.1", "192.0.2.2", "192.0.2.3", "198.51.100.1");
+    List<Region> regions =
+        List.of(
+            new Region("us", 39, -77, eps.subList(0, 3), 0.5),
+            new Region("eu", 53, -6, eps.subList(3, 4), 0.5));
+    var p = new GeoPolicy(regions, new GeoRules(Map.of(), Map.of(), new int[] {0, 1}), 8);
+    Client c = new Client(InetAddress.getByName("192.0.2.99"), Location.unknown(0, "x/0"));
+    assertEquals(2, p.select(c, false, i -> i != 0, null).count(), "2 of 3 up: still us");
+    assertEquals(
+        List.of("198.51.100.1"),
+        addresses(p.select(c, false, i -> i == 2 || i == 3, null)),
+        "1 of 3 up is below half: eu, rather than crowd onto the survivor");
+  }
+
+  @Test
   void nearestOrdersRegionsByDistance() throws Exception {
     List<Endpoint> eps = endpoints("192.0.2.1", "198.51.100.1", "203.0.113.1");
     List<Region> regions =
