@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +21,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -89,31 +92,57 @@ final class HttpProber {
       }
       b.sslParameters(params);
       if (!c.tlsVerify()) {
-        b.sslContext(trustAll());
+        b.sslContext(context(null));
+      } else if (c.tlsServerName() != null) {
+        // The URL holds the endpoint's address, so the JDK would match the certificate against
+        // the address; validate the chain as usual and match the name we sent in SNI instead.
+        b.sslContext(context(c.tlsServerName()));
       }
     }
     return b.build();
   }
 
-  /** Certificate validation off, as the check asked: any certificate is accepted. */
-  private static SSLContext trustAll() {
+  /**
+   * A TLS context whose trust manager accepts any certificate ({@code name} null: validation off)
+   * or validates the chain against the JDK's trust store and the leaf against {@code name}.
+   */
+  private static SSLContext context(String name) {
     try {
+      X509TrustManager system = null;
+      if (name != null) {
+        TrustManagerFactory tmf =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init((java.security.KeyStore) null);
+        for (TrustManager t : tmf.getTrustManagers()) {
+          if (t instanceof X509TrustManager x) {
+            system = x;
+          }
+        }
+      }
+      X509TrustManager chain = system;
       SSLContext ctx = SSLContext.getInstance("TLS");
       TrustManager tm =
           new X509TrustManager() {
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            public void checkClientTrusted(X509Certificate[] certs, String authType) {
               // not a server: client certificates are never checked here
             }
 
             @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-              // validation is off for this check by configuration (tls_verify: false)
+            public void checkServerTrusted(X509Certificate[] certs, String authType)
+                throws CertificateException {
+              if (chain == null) {
+                return; // validation is off for this check by configuration (tls_verify: false)
+              }
+              chain.checkServerTrusted(certs, authType);
+              if (!matches(certs[0], name)) {
+                throw new CertificateException("certificate is not for " + name);
+              }
             }
 
             @Override
             public X509Certificate[] getAcceptedIssuers() {
-              return new X509Certificate[0];
+              return chain == null ? new X509Certificate[0] : chain.getAcceptedIssuers();
             }
           };
       ctx.init(null, new TrustManager[] {tm}, new SecureRandom());
@@ -121,6 +150,28 @@ final class HttpProber {
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException("no TLS in this JDK", e);
     }
+  }
+
+  /** RFC 6125: a DNS subjectAltName equal to {@code name}, or a wildcard for its first label. */
+  static boolean matches(X509Certificate cert, String name) throws CertificateParsingException {
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    var sans = cert.getSubjectAlternativeNames();
+    if (sans == null) {
+      return false;
+    }
+    for (List<?> san : sans) {
+      if (!Integer.valueOf(2).equals(san.get(0))) {
+        continue; // only dNSName entries
+      }
+      String d = ((String) san.get(1)).toLowerCase(java.util.Locale.ROOT);
+      if (d.equals(n)
+          || (d.startsWith("*.")
+              && n.indexOf('.') > 0
+              && n.substring(n.indexOf('.')).equals(d.substring(1)))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String cause(Throwable err) {

@@ -76,6 +76,29 @@ class SnapshotBuilderTest {
   }
 
   @Test
+  void roundRobinWithoutEndpointsChecksTheZonesOwnRecords() throws Exception {
+    Snapshot s =
+        build("services:\n  www.example.org: {policy: round-robin, check: {type: tcp, port: 9}}\n");
+    assertEquals(2, s.healthTargets().size(), "www's two zone addresses");
+    assertTrue(
+        s.healthTargets().stream()
+            .allMatch(t -> t.check() != null && t.check().target().getPort() == 9));
+    QueryEngine engine = new QueryEngine(new SnapshotHolder(s));
+    Message r = new Message();
+    engine.answer(
+        Message.newQuery(Record.newRecord(Name.fromString("www.example.org."), Type.A, DClass.IN)),
+        r,
+        ClientInfo.of(InetAddress.getLoopbackAddress(), false));
+    assertEquals(300, r.getSection(Section.ANSWER).get(0).getTTL(), "the RRset's own TTL");
+    String e =
+        assertThrows(
+                ConfigException.class,
+                () -> build("services:\n  mail2.example.org: {policy: round-robin}\n"))
+            .getMessage();
+    assertTrue(e.contains("round-robin without endpoints takes the zone's A/AAAA records"), e);
+  }
+
+  @Test
   void rotationIsOnByDefaultAndSwitchablePerZone() throws Exception {
     assertTrue(build("").lookupOptions().rotates(Name.fromString("example.org.")));
     Snapshot off = build("rotate_zones: {example.org: false}\n");

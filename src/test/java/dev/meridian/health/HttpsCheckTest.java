@@ -44,6 +44,8 @@ class HttpsCheckTest {
                 "EC",
                 "-dname",
                 "CN=backend.example.com",
+                "-ext",
+                "SAN=dns:backend.example.com",
                 "-validity",
                 "2")
             .redirectErrorStream(true)
@@ -72,6 +74,20 @@ class HttpsCheckTest {
         });
     s.start();
     return s;
+  }
+
+  @Test
+  void hostnamesMatchExactlyOrByOneWildcardLabel() throws Exception {
+    HttpsServer s = server();
+    s.stop(0);
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(dir.resolve("ks.p12"))) {
+      store.load(in, "changeit".toCharArray());
+    }
+    var cert = (java.security.cert.X509Certificate) store.getCertificate("s");
+    assertTrue(HttpProber.matches(cert, "backend.example.com"));
+    assertTrue(HttpProber.matches(cert, "BACKEND.example.com"));
+    assertTrue(!HttpProber.matches(cert, "other.example.com"));
   }
 
   @Test
@@ -113,7 +129,7 @@ class HttpsCheckTest {
               3,
               true);
       String err = prober.probe(strict).get(10, TimeUnit.SECONDS);
-      assertTrue(err != null && err.startsWith("TLS error"), String.valueOf(err));
+      assertTrue(err != null && err.startsWith("TLS error"), "self-signed: " + err);
     } finally {
       s.stop(0);
     }
