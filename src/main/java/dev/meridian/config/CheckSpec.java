@@ -39,21 +39,7 @@ public record CheckSpec(
   }
 
   /** No probing: the endpoint is always live. */
-  public static final CheckSpec NONE =
-      new CheckSpec(
-          "none",
-          0,
-          "/",
-          Set.of(),
-          null,
-          null,
-          null,
-          true,
-          Duration.ofSeconds(5),
-          Duration.ofSeconds(2),
-          2,
-          3,
-          true);
+  public static final CheckSpec NONE = standard("none", 0, "/", Set.of());
 
   public boolean isNone() {
     return type.equals("none");
@@ -61,29 +47,21 @@ public record CheckSpec(
 
   /** The default for an L4 tier: TCP connect to port 80. */
   static CheckSpec tcpDefault() {
-    return new CheckSpec(
-        "tcp",
-        80,
-        "/",
-        Set.of(),
-        null,
-        null,
-        null,
-        true,
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(2),
-        2,
-        3,
-        true);
+    return standard("tcp", 80, "/", Set.of());
   }
 
   /** The default for an L7 tier: GET /health on port 80, expecting 200. */
   static CheckSpec httpDefault() {
+    return standard("http", 80, "/health", Set.of(200));
+  }
+
+  /** A check with the default timing (5s interval, 2s timeout, fall 2, rise 3, start up). */
+  private static CheckSpec standard(String type, int port, String path, Set<Integer> status) {
     return new CheckSpec(
-        "http",
-        80,
-        "/health",
-        Set.of(200),
+        type,
+        port,
+        path,
+        status,
         null,
         null,
         null,

@@ -89,26 +89,8 @@ public final class ConfigLoader {
     AnyMode any = root.choice("any_queries", AnyMode.class, AnyMode.MINIMAL);
     boolean minimal = root.bool("minimal_responses", false);
 
-    ConfigReader transfer = root.child("transfer");
-    transfer.allowOnly(Set.of("allow"));
-    List<Cidr> allow = new ArrayList<>();
-    for (ConfigReader.Item item : transfer.strings("allow", List.of("127.0.0.0/8", "::1/128"))) {
-      try {
-        allow.add(Cidr.parse(item.text()));
-      } catch (ConfigException e) {
-        transfer.problem(item, e.getMessage() + "; allowed: an address or address/prefix");
-      }
-    }
-    ConfigReader admin = root.child("admin");
-    admin.allowOnly(Set.of("allow"));
-    List<Cidr> adminAllow = new ArrayList<>();
-    for (ConfigReader.Item item : admin.strings("allow", List.of("127.0.0.0/8", "::1/128"))) {
-      try {
-        adminAllow.add(Cidr.parse(item.text()));
-      } catch (ConfigException e) {
-        admin.problem(item, e.getMessage() + "; allowed: an address or address/prefix");
-      }
-    }
+    List<Cidr> allow = allowList(root.child("transfer"));
+    List<Cidr> adminAllow = allowList(root.child("admin"));
     TrafficSpec traffic = TrafficParser.parse(root, base);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -126,6 +108,20 @@ public final class ConfigLoader {
         allow,
         adminAllow,
         traffic);
+  }
+
+  /** A section holding one key, {@code allow}: addresses or prefixes, loopback by default. */
+  private static List<Cidr> allowList(ConfigReader section) {
+    section.allowOnly(Set.of("allow"));
+    List<Cidr> out = new ArrayList<>();
+    for (ConfigReader.Item item : section.strings("allow", List.of("127.0.0.0/8", "::1/128"))) {
+      try {
+        out.add(Cidr.parse(item.text()));
+      } catch (ConfigException e) {
+        section.problem(item, e.getMessage() + "; allowed: an address or address/prefix");
+      }
+    }
+    return out;
   }
 
   /** The configuration used when no file exists: every key at its default. */

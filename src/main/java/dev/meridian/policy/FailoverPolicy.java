@@ -1,7 +1,6 @@
 package dev.meridian.policy;
 
 import dev.meridian.health.HealthView;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,10 +51,6 @@ public final class FailoverPolicy implements TrafficPolicy {
 
   @Override
   public List<Endpoint> endpoints() {
-    List<Endpoint> all = new ArrayList<>();
-    for (Endpoint[] g : groups) {
-      all.addAll(List.of(g));
-    }
-    return all;
+    return Rotation.flatten(groups);
   }
 }

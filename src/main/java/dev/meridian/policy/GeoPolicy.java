@@ -133,10 +133,6 @@ public final class GeoPolicy implements TrafficPolicy {
 
   @Override
   public List<Endpoint> endpoints() {
-    List<Endpoint> all = new ArrayList<>();
-    for (Endpoint[] t : tiers) {
-      all.addAll(List.of(t));
-    }
-    return all;
+    return Rotation.flatten(tiers);
   }
 }

@@ -74,4 +74,13 @@ final class Rotation {
     }
     return b.append(answers ? ", answers" : ", next").append(each).toString();
   }
+
+  /** Every endpoint of several groups, in order. */
+  static java.util.List<Endpoint> flatten(Endpoint[][] groups) {
+    java.util.List<Endpoint> all = new java.util.ArrayList<>();
+    for (Endpoint[] g : groups) {
+      all.addAll(java.util.List.of(g));
+    }
+    return all;
+  }
 }
