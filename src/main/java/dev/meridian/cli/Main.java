@@ -27,6 +27,7 @@ public final class Main {
   private static final String USAGE =
       """
       usage: meridian serve [--config FILE]
+             meridian check [--config FILE]
              meridian explain NAME [--type A|AAAA] [--client IP | --subnet CIDR] [--config FILE]
              meridian health drain|up|down|clear ADDRESS [--config FILE]
              meridian health drain|up|down|clear --region NAME [--config FILE]
@@ -37,6 +38,8 @@ public final class Main {
       commands:
         serve      answer DNS queries for the zones of the configuration
                    (FILE defaults to ./meridian.yaml; paths inside it are relative to it)
+        check      validate the configuration, every zone, the geo database and the services
+                   without serving; each problem with file:line; exit 1 on any error
         explain    why NAME answers as it does for a client (default 127.0.0.1): the
                    service, the client's location, the rule, the regions in order, the
                    endpoints chosen and the ECS scope, computed by the server's own code
@@ -100,6 +103,7 @@ public final class Main {
           case "geo-build" -> Set.of("zone-tab", "ipv4", "ipv6", "out");
           case "explain" -> Set.of("config", "type", "client", "subnet");
           case "health" -> Set.of("config", "region");
+          case "check" -> Set.of("config");
           case "backends" -> Set.of();
           default -> null;
         };
@@ -130,6 +134,7 @@ public final class Main {
     Path config = Path.of(options.getOrDefault("config", "meridian.yaml"));
     return switch (command) {
       case "serve" -> serve(config, err);
+      case "check" -> CheckCommand.run(config, out);
       case "explain" -> Explain.run(config, positional.get(0), options, out, err);
       case "health" -> HealthCommand.run(config, positional, options.get("region"), out, err);
       case "backends" -> Backends.run(positional, err);

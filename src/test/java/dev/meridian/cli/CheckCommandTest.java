@@ -1,0 +1,86 @@
+package dev.meridian.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+  @TempDir Path dir;
+
+  private String run(String yaml, int expectedExit) throws Exception {
+    Path config = dir.resolve("meridian.yaml");
+    Files.writeString(config, yaml);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+    int code = Main.run(new String[] {"check", "--config", config.toString()}, ps, ps);
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertEquals(expectedExit, code, text);
+    return text;
+  }
+
+  @Test
+  void theShippedExampleAndDemoAreClean() throws Exception {
+    for (String f : new String[] {"meridian.yaml", "demo/meridian.yaml"}) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+      assertEquals(
+          0,
+          Main.run(new String[] {"check", "--config", f}, ps, ps),
+          out.toString(StandardCharsets.UTF_8));
+      assertTrue(out.toString(StandardCharsets.UTF_8).contains("check: 0 errors, 0 warnings"));
+    }
+  }
+
+  @Test
+  void everyProblemIsPrintedWithItsFileAndLine() throws Exception {
+    Files.createDirectories(dir.resolve("zones"));
+    Files.writeString(
+        dir.resolve("zones/example.net.zone"),
+        "$TTL 300\n@ IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\n"
+            + "www IN CNAME ns1\nwww IN TXT \"x\"\nsub IN NS ns.sub\n");
+    Files.writeString(
+        dir.resolve("zones/example.org.zone"),
+        "$TTL 300\n@ IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\n"
+            + "www IN A 192.0.2.300\n");
+    Files.writeString(
+        dir.resolve("zones/example.com.zone"),
+        "$TTL 300\n@ IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\nsub IN NS ns.sub\n");
+    String text =
+        run(
+            """
+            regions:
+              a: {location: {lat: 0, lon: 0}, l4: {endpoints: [192.0.2.10], check: none}}
+              b: {location: {lat: 1, lon: 1}, l4: {endpoints: [192.0.2.10], check: none}}
+            services:
+              nothing.example.com: {policy: weighted, endpoints: [192.0.2.1]}
+            """,
+            1);
+    Path net = dir.resolve("zones/example.net.zone");
+    Path org = dir.resolve("zones/example.org.zone");
+    Path com = dir.resolve("zones/example.com.zone");
+    assertTrue(text.contains("error: " + net + ":5: www.example.net.: CNAME and other data"), text);
+    assertTrue(text.contains("error: " + org + ":5:"), text);
+    assertTrue(text.contains("services.\"nothing.example.com.\": no A or AAAA records"), text);
+    assertTrue(text.contains("regions.b.l4: endpoint 192.0.2.10 is also in region a"), text);
+    assertTrue(
+        text.contains(
+            "warning: "
+                + com
+                + ":5: sub.example.com.: NS ns.sub.example.com. is below the delegation but has no A or AAAA glue"),
+        text);
+    assertTrue(text.contains("check: 4 errors, 1 warnings"), text);
+  }
+
+  @Test
+  void aBadConfigurationIsReportedByKey() throws Exception {
+    String text = run("tcp:\n  idle_timeout: never\n", 1);
+    assertTrue(text.contains("meridian.yaml:2: tcp.idle_timeout: must be a duration"), text);
+  }
+}
