@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -212,6 +213,14 @@ public final class Main {
                   stopped.countDown();
                 },
                 "shutdown"));
+    Signals.onHangup(server::reload);
+    try {
+      server.watchFiles(Duration.ofMillis(500));
+    } catch (IOException e) {
+      log.log(
+          Level.WARNING,
+          "cannot watch files for changes (" + e.getMessage() + "); reload with SIGHUP");
+    }
     log.log(Level.INFO, "ready");
     try {
       stopped.await();

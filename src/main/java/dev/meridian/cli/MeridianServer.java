@@ -1,11 +1,13 @@
 package dev.meridian.cli;
 
 import dev.meridian.config.ConfigException;
+import dev.meridian.config.ConfigLoader;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.engine.QueryEngine;
 import dev.meridian.engine.Snapshot;
 import dev.meridian.engine.SnapshotBuilder;
 import dev.meridian.engine.SnapshotHolder;
+import dev.meridian.engine.ZoneSet;
 import dev.meridian.geo.CountryTable;
 import dev.meridian.geo.GeoLocator;
 import dev.meridian.geo.MaxMindLocator;
@@ -19,6 +21,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,12 +34,17 @@ public final class MeridianServer implements AutoCloseable {
 
   private final SnapshotHolder holder;
   private final DnsServer dns;
-  private final HealthMonitor health;
+  private HealthMonitor health; // replaced by reload(), which is synchronized
+  private MeridianConfig config;
+  private List<String> problems = List.of();
+  private FileWatcher watcher;
 
-  private MeridianServer(SnapshotHolder holder, DnsServer dns, HealthMonitor health) {
+  private MeridianServer(
+      SnapshotHolder holder, DnsServer dns, HealthMonitor health, MeridianConfig config) {
     this.holder = holder;
     this.dns = dns;
     this.health = health;
+    this.config = config;
   }
 
   /** Thrown when the input (zone directory) makes serving impossible; exit code 2. */
@@ -82,7 +90,127 @@ public final class MeridianServer implements AutoCloseable {
       throw e;
     }
     monitor.watch(config.traffic().health().stateFile());
-    return new MeridianServer(holder, dns, monitor);
+    return new MeridianServer(holder, dns, monitor, config);
+  }
+
+  /**
+   * Reads the configuration and the zone files again and swaps in a new snapshot without dropping a
+   * query: zones whose serial went up replace the old ones, broken files and a broken configuration
+   * leave the last good version serving (and are logged, and kept in {@link #problems()} until
+   * fixed), endpoint health carries over. Off the query path; one reload at a time.
+   */
+  public synchronized List<String> reload() {
+    Snapshot old = holder.current();
+    List<String> issues = new ArrayList<>();
+    MeridianConfig next = config;
+    try {
+      next = ConfigLoader.load(config.file());
+      if (!next.listen().equals(config.listen())
+          || next.udpWorkers() != config.udpWorkers()
+          || next.ednsPayloadSize() != config.ednsPayloadSize()
+          || next.tcpMaxConnections() != config.tcpMaxConnections()
+          || !next.tcpIdleTimeout().equals(config.tcpIdleTimeout())) {
+        LOG.log(
+            Level.WARNING,
+            "reload: listen, udp_workers, edns and tcp changes take effect at"
+                + " the next restart");
+      }
+    } catch (ConfigException e) {
+      issues.addAll(e.problems());
+      issues.add(config.file() + ": configuration rejected; the last good one keeps serving");
+      next = config;
+    }
+    ZoneSet.Outcome zones = ZoneSet.reload(next.zoneDir(), old.zones().zones());
+    issues.addAll(zones.problems());
+    zones.warnings().forEach(w -> LOG.log(Level.WARNING, "reload: " + w));
+    Snapshot built;
+    try {
+      GeoLocator geo = old.geo();
+      if (!java.util.Objects.equals(
+          next.traffic().geo().database(), config.traffic().geo().database())) {
+        geo = openGeo(next);
+      }
+      built = new SnapshotBuilder().build(next, zones.zones(), geo, old.generation() + 1);
+    } catch (ConfigException | StartupException e) {
+      issues.add(e.getMessage());
+      issues.add("reload abandoned: generation " + old.generation() + " keeps serving");
+      finish(issues, List.of());
+      return problems;
+    }
+    HealthMonitor monitor = null;
+    try {
+      monitor =
+          new HealthMonitor(
+              built.generation(),
+              built.healthTargets(),
+              next.traffic().health().publishInterval(),
+              holder::publishHealth,
+              health.states());
+      monitor.start();
+      monitor.watch(next.traffic().health().stateFile());
+      built = built.withHealth(monitor.tableNow());
+    } catch (Exception e) {
+      if (monitor != null) {
+        monitor.close();
+      }
+      issues.add("reload abandoned: health checks could not start (" + e + ")");
+      finish(issues, List.of());
+      return problems;
+    }
+    holder.publish(built);
+    health.close();
+    health = monitor;
+    config = next;
+    finish(issues, zones.changed());
+    return problems;
+  }
+
+  private void finish(List<String> issues, List<String> changed) {
+    for (String c : changed) {
+      LOG.log(Level.INFO, "reload: " + c);
+    }
+    for (String p : issues) {
+      LOG.log(Level.ERROR, "reload: " + p);
+    }
+    LOG.log(
+        Level.INFO,
+        "reload done: serving generation "
+            + holder.current().generation()
+            + (issues.isEmpty() ? "" : " (" + issues.size() + " problems, see above)"));
+    problems = List.copyOf(issues);
+  }
+
+  /** Reloads whenever a zone file or the configuration changes (settled for {@code debounce}). */
+  public synchronized void watchFiles(Duration debounce) throws IOException {
+    if (watcher == null) {
+      watcher = new FileWatcher(config.zoneDir(), config.file(), debounce, this::reload);
+    }
+  }
+
+  /** Problems of the last reload (empty when everything loaded). */
+  public synchronized List<String> problems() {
+    return problems;
+  }
+
+  private static GeoLocator openGeo(MeridianConfig config) throws StartupException {
+    Path db = config.traffic().geo().database();
+    if (db == null) {
+      return GeoLocator.NONE;
+    }
+    try {
+      MaxMindLocator m = MaxMindLocator.open(db, CountryTable.bundled());
+      LOG.log(Level.INFO, "geo database " + db + " (" + m.description() + ")");
+      return m;
+    } catch (IOException e) {
+      throw new StartupException(
+          config.file()
+              + ": geo.database: cannot read "
+              + db
+              + ": "
+              + e.getMessage()
+              + "; allowed: a MaxMind-format (.mmdb) file, such as"
+              + " geo-data/meridian-country.mmdb or GeoLite2-Country.mmdb");
+    }
   }
 
   /** Loads every zone file; bad files are logged with file and line and left out. */
@@ -120,24 +248,7 @@ public final class MeridianServer implements AutoCloseable {
       LOG.log(
           Level.WARNING, "no zone loaded from " + config.zoneDir() + ": every query gets REFUSED");
     }
-    GeoLocator geo = GeoLocator.NONE;
-    Path db = config.traffic().geo().database();
-    if (db != null) {
-      try {
-        MaxMindLocator m = MaxMindLocator.open(db, CountryTable.bundled());
-        LOG.log(Level.INFO, "geo database " + db + " (" + m.description() + ")");
-        geo = m;
-      } catch (IOException e) {
-        throw new StartupException(
-            config.file()
-                + ": geo.database: cannot read "
-                + db
-                + ": "
-                + e.getMessage()
-                + "; allowed: a MaxMind-format (.mmdb) file, such as"
-                + " geo-data/meridian-country.mmdb or GeoLite2-Country.mmdb");
-      }
-    }
+    GeoLocator geo = openGeo(config);
     SnapshotBuilder builder = new SnapshotBuilder();
     try {
       Snapshot s = builder.build(config, zones, geo, generation);
@@ -177,7 +288,14 @@ public final class MeridianServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (watcher != null) {
+      try {
+        watcher.close();
+      } catch (IOException e) {
+        LOG.log(Level.DEBUG, "closing the file watcher: " + e);
+      }
+    }
     health.close();
     dns.close();
   }

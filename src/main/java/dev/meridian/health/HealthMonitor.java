@@ -45,6 +45,19 @@ public final class HealthMonitor implements AutoCloseable {
       List<Target> targets,
       Duration publishInterval,
       Consumer<HealthTable> publish) {
+    this(generation, targets, publishInterval, publish, Map.of());
+  }
+
+  /**
+   * A monitor that continues from {@code carried} states (by {@link #key}) where a previous
+   * generation's monitor left them, so a reload forgets nothing about endpoints that stay.
+   */
+  public HealthMonitor(
+      long generation,
+      List<Target> targets,
+      Duration publishInterval,
+      Consumer<HealthTable> publish,
+      Map<String, State> carried) {
     this.generation = generation;
     this.targets = targets.toArray(new Target[0]);
     this.states = new StateMachine[this.targets.length];
@@ -52,8 +65,11 @@ public final class HealthMonitor implements AutoCloseable {
     long now = System.currentTimeMillis();
     for (Target t : this.targets) {
       if (t.check() != null) {
+        State c = carried.get(key(t));
         states[t.index()] =
-            new StateMachine(t.check().fall(), t.check().rise(), t.check().startUp(), now);
+            c == null
+                ? new StateMachine(t.check().fall(), t.check().rise(), t.check().startUp(), now)
+                : new StateMachine(t.check().fall(), t.check().rise(), c.up(), c.since(), c.last());
       }
     }
     this.publishIntervalMillis = publishInterval.toMillis();
@@ -67,6 +83,35 @@ public final class HealthMonitor implements AutoCloseable {
               return th;
             });
     exec.setRemoveOnCancelPolicy(true);
+  }
+
+  /** What a reload carries over for one endpoint. Immutable. */
+  public record State(boolean up, long since, String last) {}
+
+  /** The identity of a health entry across reloads: address and check. */
+  public static String key(Target t) {
+    return t.address() + "|" + t.check();
+  }
+
+  /** Every checked endpoint's state now, by {@link #key}, for the next generation's monitor. */
+  public Map<String, State> states() throws Exception {
+    return exec.submit(
+            () -> {
+              Map<String, State> out = new java.util.HashMap<>();
+              for (Target t : targets) {
+                StateMachine s = states[t.index()];
+                if (s != null) {
+                  out.put(key(t), new State(s.isUp(), s.since(), s.last()));
+                }
+              }
+              return out;
+            })
+        .get();
+  }
+
+  /** The current table, built on the monitor thread (the first publication after a reload). */
+  public HealthTable tableNow() throws Exception {
+    return exec.submit(this::table).get();
   }
 
   /** Starts probing: each check's first run lands at a random point of its first interval. */

@@ -19,6 +19,12 @@ final class StateMachine {
     this.since = now;
   }
 
+  /** A state carried over from a previous generation. */
+  StateMachine(int fall, int rise, boolean up, long since, String last) {
+    this(fall, rise, up, since);
+    this.last = last;
+  }
+
   /**
    * Feeds one probe result; {@code error} is null on success.
    *

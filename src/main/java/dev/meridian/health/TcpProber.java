@@ -74,6 +74,8 @@ final class TcpProber implements AutoCloseable {
           deadlines.poll();
           done(p, "timeout");
         }
+      } catch (java.nio.channels.ClosedSelectorException e) {
+        return; // close() was called: this generation's checks are over
       } catch (IOException | RuntimeException e) { // thread root: keep probing
         LOG.log(Level.ERROR, "health tcp loop error, continuing: " + e, e);
       }
