@@ -13,6 +13,7 @@ import dev.meridian.geo.GeoLocator;
 import dev.meridian.geo.MaxMindLocator;
 import dev.meridian.health.HealthMonitor;
 import dev.meridian.server.DnsServer;
+import dev.meridian.server.Notifier;
 import dev.meridian.server.ServerOptions;
 import dev.meridian.zone.Zone;
 import dev.meridian.zone.ZoneFileLoader;
@@ -38,6 +39,7 @@ public final class MeridianServer implements AutoCloseable {
   private MeridianConfig config;
   private List<String> problems = List.of();
   private FileWatcher watcher;
+  private final Notifier notifier = new Notifier();
 
   private MeridianServer(
       SnapshotHolder holder, DnsServer dns, HealthMonitor health, MeridianConfig config) {
@@ -90,7 +92,9 @@ public final class MeridianServer implements AutoCloseable {
       throw e;
     }
     monitor.watch(config.traffic().health().stateFile());
-    return new MeridianServer(holder, dns, monitor, config);
+    MeridianServer server = new MeridianServer(holder, dns, monitor, config);
+    server.notifyChanged(null, snapshot);
+    return server;
   }
 
   /**
@@ -158,6 +162,7 @@ public final class MeridianServer implements AutoCloseable {
       return problems;
     }
     holder.publish(built);
+    notifyChanged(old, built);
     health.close();
     health = monitor;
     config = next;
@@ -184,6 +189,21 @@ public final class MeridianServer implements AutoCloseable {
   public synchronized void watchFiles(Duration debounce) throws IOException {
     if (watcher == null) {
       watcher = new FileWatcher(config.zoneDir(), config.file(), debounce, this::reload);
+    }
+  }
+
+  /** NOTIFY (RFC 1996) the secondaries of every zone that is new or has a new serial. */
+  private void notifyChanged(Snapshot before, Snapshot after) {
+    for (Zone z : after.zones().zones()) {
+      List<InetSocketAddress> to =
+          after
+              .config()
+              .secondaries()
+              .get(z.origin().toString().toLowerCase(java.util.Locale.ROOT));
+      Zone was = before == null ? null : before.zones().zone(z.origin());
+      if (to != null && !to.isEmpty() && (was == null || was.serial() != z.serial())) {
+        notifier.notify(z.origin(), z.soa(), to);
+      }
     }
   }
 
@@ -296,6 +316,7 @@ public final class MeridianServer implements AutoCloseable {
         LOG.log(Level.DEBUG, "closing the file watcher: " + e);
       }
     }
+    notifier.close();
     health.close();
     dns.close();
   }

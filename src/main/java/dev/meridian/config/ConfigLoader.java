@@ -58,7 +58,8 @@ public final class ConfigLoader {
             "services",
             "rotate",
             "rotate_zones",
-            "health"));
+            "health",
+            "secondaries"));
     Path base = file.toAbsolutePath().getParent();
 
     List<InetSocketAddress> listen = new ArrayList<>();
@@ -92,6 +93,18 @@ public final class ConfigLoader {
     List<Cidr> allow = allowList(root.child("transfer"));
     List<Cidr> adminAllow = allowList(root.child("admin"));
     TrafficSpec traffic = TrafficParser.parse(root, base);
+    java.util.Map<String, List<InetSocketAddress>> secondaries = new java.util.HashMap<>();
+    ConfigReader sec = root.child("secondaries");
+    for (String zone : sec.keys()) {
+      List<InetSocketAddress> to = new ArrayList<>();
+      for (ConfigReader.Item item : sec.strings(zone, List.of())) {
+        InetSocketAddress a = parseHostPort(item, sec);
+        if (a != null) {
+          to.add(a);
+        }
+      }
+      secondaries.put(TrafficParser.absolute(zone), to);
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -107,7 +120,8 @@ public final class ConfigLoader {
         minimal,
         allow,
         adminAllow,
-        traffic);
+        traffic,
+        secondaries);
   }
 
   /** A section holding one key, {@code allow}: addresses or prefixes, loopback by default. */

@@ -20,6 +20,7 @@ import java.util.List;
  * @param transferAllow clients that may AXFR/IXFR
  * @param adminAllow clients that may ask for explanations (CHAOS TXT)
  * @param traffic regions, geo rules, services and rotation
+ * @param secondaries by absolute zone name, the addresses told by NOTIFY when the zone changes
  */
 public record MeridianConfig(
     Path file,
@@ -33,12 +34,14 @@ public record MeridianConfig(
     boolean minimalResponses,
     List<Cidr> transferAllow,
     List<Cidr> adminAllow,
-    TrafficSpec traffic) {
+    TrafficSpec traffic,
+    java.util.Map<String, List<InetSocketAddress>> secondaries) {
 
   public MeridianConfig {
     listen = List.copyOf(listen);
     transferAllow = List.copyOf(transferAllow);
     adminAllow = List.copyOf(adminAllow);
+    secondaries = java.util.Map.copyOf(secondaries);
   }
 
   /** A copy listening on other addresses (tests bind port 0). */
@@ -55,7 +58,8 @@ public record MeridianConfig(
         minimalResponses,
         transferAllow,
         adminAllow,
-        traffic);
+        traffic,
+        secondaries);
   }
 
   /** True when {@code client} is on the transfer allow-list. */
