@@ -15,6 +15,7 @@ import dev.meridian.health.HealthMonitor;
 import dev.meridian.server.DnsServer;
 import dev.meridian.server.Notifier;
 import dev.meridian.server.ServerOptions;
+import dev.meridian.zone.Journal;
 import dev.meridian.zone.Zone;
 import dev.meridian.zone.ZoneFileLoader;
 import java.io.IOException;
@@ -39,10 +40,15 @@ public final class MeridianServer implements AutoCloseable {
   private MeridianConfig config;
   private List<String> problems = List.of();
   private FileWatcher watcher;
-  private final Notifier notifier = new Notifier();
+  private final Notifier notifier;
 
   private MeridianServer(
-      SnapshotHolder holder, DnsServer dns, HealthMonitor health, MeridianConfig config) {
+      SnapshotHolder holder,
+      DnsServer dns,
+      HealthMonitor health,
+      MeridianConfig config,
+      Notifier notifier) {
+    this.notifier = notifier;
     this.holder = holder;
     this.dns = dns;
     this.health = health;
@@ -69,7 +75,10 @@ public final class MeridianServer implements AutoCloseable {
             config.ednsPayloadSize(),
             config.tcpMaxConnections(),
             config.tcpIdleTimeout());
-    DnsServer dns = DnsServer.start(options, new QueryEngine(holder));
+    Notifier notifier = new Notifier();
+    DnsServer dns =
+        DnsServer.start(
+            options, new QueryEngine(holder, zone -> notifyZone(holder, notifier, zone)));
     for (InetSocketAddress a : dns.addresses()) {
       LOG.log(
           Level.INFO,
@@ -92,7 +101,7 @@ public final class MeridianServer implements AutoCloseable {
       throw e;
     }
     monitor.watch(config.traffic().health().stateFile());
-    MeridianServer server = new MeridianServer(holder, dns, monitor, config);
+    MeridianServer server = new MeridianServer(holder, dns, monitor, config, notifier);
     server.notifyChanged(null, snapshot);
     return server;
   }
@@ -192,6 +201,19 @@ public final class MeridianServer implements AutoCloseable {
     }
   }
 
+  /** NOTIFY the secondaries of a zone a dynamic update changed. */
+  private static void notifyZone(SnapshotHolder holder, Notifier notifier, Zone zone) {
+    List<InetSocketAddress> to =
+        holder
+            .current()
+            .config()
+            .secondaries()
+            .get(zone.origin().toString().toLowerCase(java.util.Locale.ROOT));
+    if (to != null && !to.isEmpty()) {
+      notifier.notify(zone.origin(), zone.soa(), to);
+    }
+  }
+
   /** NOTIFY (RFC 1996) the secondaries of every zone that is new or has a new serial. */
   private void notifyChanged(Snapshot before, Snapshot after) {
     for (Zone z : after.zones().zones()) {
@@ -252,6 +274,25 @@ public final class MeridianServer implements AutoCloseable {
         LOG.log(Level.WARNING, w);
       }
       Zone z = l.zone();
+      try {
+        Zone replayed = Journal.replay(z, Path.of(z.source()));
+        if (replayed.serial() != z.serial()) {
+          LOG.log(
+              Level.INFO,
+              "zone "
+                  + z.origin()
+                  + ": journal replayed, serial "
+                  + z.serial()
+                  + " -> "
+                  + replayed.serial()
+                  + " (updates acknowledged before a crash)");
+          Journal.fold(replayed, Path.of(z.source()));
+        }
+        z = replayed;
+      } catch (IOException | dev.meridian.zone.ZoneException e) {
+        throw new StartupException(
+            z.source() + ".jnl: cannot replay the journal: " + e.getMessage());
+      }
       zones.add(z);
       LOG.log(
           Level.INFO,

@@ -59,7 +59,9 @@ public final class ConfigLoader {
             "rotate",
             "rotate_zones",
             "health",
-            "secondaries"));
+            "secondaries",
+            "tsig_keys",
+            "updates"));
     Path base = file.toAbsolutePath().getParent();
 
     List<InetSocketAddress> listen = new ArrayList<>();
@@ -105,6 +107,46 @@ public final class ConfigLoader {
       }
       secondaries.put(TrafficParser.absolute(zone), to);
     }
+    java.util.Map<String, TsigKeySpec> keys = new java.util.HashMap<>();
+    ConfigReader tk = root.child("tsig_keys");
+    for (String keyName : tk.keys()) {
+      ConfigReader k = tk.childQuoted(keyName);
+      k.allowOnly(Set.of("algorithm", "secret"));
+      String alg = k.string("algorithm", "hmac-sha256");
+      if (!Set.of("hmac-sha256", "hmac-sha384", "hmac-sha512", "hmac-sha224", "hmac-sha1")
+          .contains(alg)) {
+        k.problem(
+            k.line("algorithm"),
+            k.path() + ".algorithm",
+            "'"
+                + alg
+                + "'; allowed: hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224, hmac-sha1");
+      }
+      String secret = k.string("secret", "");
+      try {
+        if (java.util.Base64.getDecoder().decode(secret.trim()).length < 16) {
+          k.problem(k.line("secret"), k.path() + ".secret", "must be base64 of at least 16 bytes");
+        }
+      } catch (IllegalArgumentException e) {
+        k.problem(
+            k.line("secret"), k.path() + ".secret", "not base64 (generate one with tsig-keygen)");
+      }
+      String abs = TrafficParser.absolute(keyName);
+      keys.put(abs, new TsigKeySpec(abs, alg, secret.trim()));
+    }
+    java.util.Map<String, List<String>> updates = new java.util.HashMap<>();
+    ConfigReader up = root.child("updates");
+    for (String zone : up.keys()) {
+      List<String> names = new ArrayList<>();
+      for (ConfigReader.Item item : up.strings(zone, List.of())) {
+        String key = TrafficParser.absolute(item.text());
+        if (!keys.containsKey(key)) {
+          up.problem(item, "no TSIG key '" + item.text() + "'; define it under tsig_keys");
+        }
+        names.add(key);
+      }
+      updates.put(TrafficParser.absolute(zone), names);
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -121,7 +163,9 @@ public final class ConfigLoader {
         allow,
         adminAllow,
         traffic,
-        secondaries);
+        secondaries,
+        keys,
+        updates);
   }
 
   /** A section holding one key, {@code allow}: addresses or prefixes, loopback by default. */

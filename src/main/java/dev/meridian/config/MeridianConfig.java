@@ -21,6 +21,8 @@ import java.util.List;
  * @param adminAllow clients that may ask for explanations (CHAOS TXT)
  * @param traffic regions, geo rules, services and rotation
  * @param secondaries by absolute zone name, the addresses told by NOTIFY when the zone changes
+ * @param tsigKeys TSIG keys by absolute key name
+ * @param updateKeys by absolute zone name, the keys whose signed RFC 2136 updates it accepts
  */
 public record MeridianConfig(
     Path file,
@@ -35,13 +37,17 @@ public record MeridianConfig(
     List<Cidr> transferAllow,
     List<Cidr> adminAllow,
     TrafficSpec traffic,
-    java.util.Map<String, List<InetSocketAddress>> secondaries) {
+    java.util.Map<String, List<InetSocketAddress>> secondaries,
+    java.util.Map<String, TsigKeySpec> tsigKeys,
+    java.util.Map<String, List<String>> updateKeys) {
 
   public MeridianConfig {
     listen = List.copyOf(listen);
     transferAllow = List.copyOf(transferAllow);
     adminAllow = List.copyOf(adminAllow);
     secondaries = java.util.Map.copyOf(secondaries);
+    tsigKeys = java.util.Map.copyOf(tsigKeys);
+    updateKeys = java.util.Map.copyOf(updateKeys);
   }
 
   /** A copy listening on other addresses (tests bind port 0). */
@@ -59,7 +65,9 @@ public record MeridianConfig(
         transferAllow,
         adminAllow,
         traffic,
-        secondaries);
+        secondaries,
+        tsigKeys,
+        updateKeys);
   }
 
   /** True when {@code client} is on the transfer allow-list. */

@@ -27,9 +27,23 @@ import org.xbill.DNS.Type;
  */
 public final class QueryEngine implements QueryHandler {
   private final SnapshotHolder holder;
+  private final Updater updater;
 
   public QueryEngine(SnapshotHolder holder) {
+    this(holder, zone -> {});
+  }
+
+  /**
+   * @param onUpdate told of every zone a dynamic update changed
+   */
+  public QueryEngine(SnapshotHolder holder, java.util.function.Consumer<Zone> onUpdate) {
     this.holder = holder;
+    this.updater = new Updater(holder, onUpdate);
+  }
+
+  @Override
+  public void update(Message query, byte[] wire, Message response) {
+    updater.update(query, wire, response);
   }
 
   @Override

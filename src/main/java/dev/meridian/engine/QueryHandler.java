@@ -21,6 +21,12 @@ public interface QueryHandler {
   int answer(Message query, Message response, ClientInfo client);
 
   /**
+   * A dynamic update (RFC 2136). {@code wire} is the message as received, which its TSIG signs.
+   * Fill in the rcode; a signed request gets a signed response.
+   */
+  void update(Message query, byte[] wire, Message response);
+
+  /**
    * A zone transfer (AXFR, or IXFR answered with a full zone or an up-to-date SOA) over TCP.
    *
    * @return the rcode and, when it is NOERROR, the records to send in order

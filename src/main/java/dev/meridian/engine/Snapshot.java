@@ -36,6 +36,11 @@ public record Snapshot(
     healthTargets = List.copyOf(healthTargets);
   }
 
+  /** The same snapshot with other zones (the same generation: endpoints are unchanged). */
+  public Snapshot withZones(ZoneIndex z) {
+    return new Snapshot(z, config, lookupOptions, policies, geo, health, healthTargets, generation);
+  }
+
   /** The same snapshot with another health view. */
   public Snapshot withHealth(HealthView h) {
     return new Snapshot(zones, config, lookupOptions, policies, geo, h, healthTargets, generation);

@@ -24,6 +24,13 @@ public final class SnapshotHolder {
   }
 
   /**
+   * Replaces one zone (after a dynamic update), keeping everything else of the current snapshot.
+   */
+  public void publishZone(dev.meridian.zone.Zone zone) {
+    ref.updateAndGet(s -> s.withZones(s.zones().with(zone)));
+  }
+
+  /**
    * Swaps in new endpoint health without a lock; a table built for an older generation (whose
    * endpoints were numbered differently) is dropped.
    */

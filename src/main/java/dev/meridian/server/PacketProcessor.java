@@ -69,6 +69,18 @@ public final class PacketProcessor {
       return;
     }
     Header qh = query.getHeader();
+    if (qh.getOpcode() == Opcode.UPDATE && tcpOrUdpUpdate(query)) {
+      Message response = skeleton(query, Rcode.NOERROR);
+      try {
+        handler.update(query, java.util.Arrays.copyOf(packet, length), response);
+      } catch (RuntimeException e) {
+        stats.servfail.increment();
+        logRateLimited(query.getQuestion(), e);
+        response = skeleton(query, Rcode.SERVFAIL);
+      }
+      sink.send(render(response, query, tcp));
+      return;
+    }
     if (qh.getOpcode() != Opcode.QUERY) {
       sink.send(render(skeleton(query, Rcode.NOTIMP), query, tcp));
       return;
@@ -194,7 +206,7 @@ public final class PacketProcessor {
         limit = Math.max(PLAIN_UDP, Math.min(opt.getPayloadSize(), payloadSize));
       }
     }
-    byte[] wire = response.toWire();
+    byte[] wire = response.toWire(TCP_MAX); // this form applies TSIG
     if (wire.length <= limit) {
       return wire;
     }
@@ -202,11 +214,11 @@ public final class PacketProcessor {
     if (ours != null) {
       response.addRecord(ours, Section.ADDITIONAL);
     }
-    wire = response.toWire();
+    wire = response.toWire(TCP_MAX); // this form applies TSIG
     boolean positive = response.getHeader().getCount(Section.ANSWER) > 0;
     if (wire.length > limit && positive) {
       response.removeAllRecords(Section.AUTHORITY);
-      wire = response.toWire();
+      wire = response.toWire(TCP_MAX); // this form applies TSIG
     }
     if (wire.length <= limit) {
       return wire;
@@ -215,7 +227,7 @@ public final class PacketProcessor {
     response.removeAllRecords(Section.ANSWER);
     response.removeAllRecords(Section.AUTHORITY);
     response.getHeader().setFlag(Flags.TC);
-    return response.toWire();
+    return response.toWire(TCP_MAX); // this form applies TSIG
   }
 
   private void transfer(Message query, InetAddress client, Sink sink) throws IOException {
@@ -250,6 +262,11 @@ public final class PacketProcessor {
       size += len;
     }
     sink.send(render(m, query, true));
+  }
+
+  /** An UPDATE needs exactly one zone (question) record to be processed at all. */
+  private static boolean tcpOrUdpUpdate(Message query) {
+    return query.getHeader().getCount(Section.ZONE) == 1 && query.getQuestion() != null;
   }
 
   private static int optCount(Message query) {

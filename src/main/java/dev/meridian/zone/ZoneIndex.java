@@ -40,6 +40,15 @@ public final class ZoneIndex {
     return null;
   }
 
+  /** An index where {@code zone} replaces the zone with its apex. */
+  public ZoneIndex with(Zone zone) {
+    List<Zone> next = new ArrayList<>();
+    for (Zone z : zones) {
+      next.add(z.origin().equals(zone.origin()) ? zone : z);
+    }
+    return new ZoneIndex(next);
+  }
+
   /** The zone with exactly this apex, or null. */
   public Zone zone(Name apex) {
     return byApex.get(apex);

@@ -69,7 +69,8 @@ class KnotSecondaryIT {
         "$TTL 300\n@ IN SOA ns1 h 1 60 60 3600 60\n@ IN NS ns1\nns1 IN A 192.0.2.1\nwww IN A 192.0.2.10\n");
     try (TestServer s =
         TestServer.start(
-            "secondaries:\n  example.net: [127.0.0.1:" + knotPort + "]\n", src.toString())) {
+            "secondaries:\n  example.net: [127.0.0.1:" + knotPort + "]\n" + UpdateIT.YAML,
+            src.toString())) {
       Path dir = Files.createTempDirectory("knot");
       Path conf = dir.resolve("knot.conf");
       Files.writeString(
@@ -125,6 +126,30 @@ class KnotSecondaryIT {
                 Message.newQuery(
                     Record.newRecord(Name.fromString("www.example.net."), Type.A, DClass.IN)));
         assertEquals("192.0.2.20", www.getSection(Section.ANSWER).get(0).rdataToString());
+        // a signed dynamic update: journaled, folded, NOTIFY sent; the secondary follows
+        SimpleResolver up = new SimpleResolver(InetAddress.getLoopbackAddress());
+        up.setPort(s.port());
+        up.setTCP(true);
+        up.setTSIGKey(
+            new org.xbill.DNS.TSIG(
+                org.xbill.DNS.TSIG.HMAC_SHA256, Name.fromString("upd."), UpdateIT.SECRET));
+        org.xbill.DNS.Update u = new org.xbill.DNS.Update(Name.fromString("example.net."));
+        u.add(
+            new org.xbill.DNS.ARecord(
+                Name.fromString("dyn.example.net."),
+                DClass.IN,
+                300,
+                InetAddress.getByName("192.0.2.77")));
+        assertEquals(org.xbill.DNS.Rcode.NOERROR, up.send(u).getRcode());
+        assertEquals(
+            3,
+            await(knotPort, 3),
+            "after the update; knot log:\n" + Files.readString(dir.resolve("knot.log")));
+        Message dyn =
+            r.send(
+                Message.newQuery(
+                    Record.newRecord(Name.fromString("dyn.example.net."), Type.A, DClass.IN)));
+        assertEquals("192.0.2.77", dyn.getSection(Section.ANSWER).get(0).rdataToString());
       } finally {
         knot.destroy();
         knot.waitFor();

@@ -255,6 +255,11 @@ class PacketProcessorTest {
           public Transfer transfer(Message query, InetAddress client) {
             throw new IllegalStateException("boom");
           }
+
+          @Override
+          public void update(Message query, byte[] wire, Message response) {
+            throw new IllegalStateException("boom");
+          }
         };
     ServerStats s = new ServerStats();
     PacketProcessor p = new PacketProcessor(broken, 1232, s);
