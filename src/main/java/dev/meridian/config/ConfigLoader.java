@@ -92,8 +92,13 @@ public final class ConfigLoader {
     AnyMode any = root.choice("any_queries", AnyMode.class, AnyMode.MINIMAL);
     boolean minimal = root.bool("minimal_responses", false);
 
-    List<Cidr> allow = allowList(root.child("transfer"));
-    List<Cidr> adminAllow = allowList(root.child("admin"));
+    ConfigReader transferSection = root.child("transfer");
+    List<Cidr> allow = allowList(transferSection, Set.of("allow", "keys"));
+    List<String> transferKeys = new ArrayList<>();
+    for (ConfigReader.Item item : transferSection.strings("keys", List.of())) {
+      transferKeys.add(TrafficParser.absolute(item.text()));
+    }
+    List<Cidr> adminAllow = allowList(root.child("admin"), Set.of("allow"));
     TrafficSpec traffic = TrafficParser.parse(root, base);
     java.util.Map<String, List<InetSocketAddress>> secondaries = new java.util.HashMap<>();
     ConfigReader sec = root.child("secondaries");
@@ -134,6 +139,14 @@ public final class ConfigLoader {
       String abs = TrafficParser.absolute(keyName);
       keys.put(abs, new TsigKeySpec(abs, alg, secret.trim()));
     }
+    for (String k : transferKeys) {
+      if (!keys.containsKey(k)) {
+        transferSection.problem(
+            transferSection.line("keys"),
+            "transfer.keys",
+            "no TSIG key '" + k + "'; define it under tsig_keys");
+      }
+    }
     java.util.Map<String, List<String>> updates = new java.util.HashMap<>();
     ConfigReader up = root.child("updates");
     for (String zone : up.keys()) {
@@ -165,12 +178,13 @@ public final class ConfigLoader {
         traffic,
         secondaries,
         keys,
-        updates);
+        updates,
+        transferKeys);
   }
 
   /** A section holding one key, {@code allow}: addresses or prefixes, loopback by default. */
-  private static List<Cidr> allowList(ConfigReader section) {
-    section.allowOnly(Set.of("allow"));
+  private static List<Cidr> allowList(ConfigReader section, Set<String> keys) {
+    section.allowOnly(keys);
     List<Cidr> out = new ArrayList<>();
     for (ConfigReader.Item item : section.strings("allow", List.of("127.0.0.0/8", "::1/128"))) {
       try {

@@ -23,6 +23,7 @@ import java.util.List;
  * @param secondaries by absolute zone name, the addresses told by NOTIFY when the zone changes
  * @param tsigKeys TSIG keys by absolute key name
  * @param updateKeys by absolute zone name, the keys whose signed RFC 2136 updates it accepts
+ * @param transferKeys TSIG keys that authorise AXFR/IXFR from any address
  */
 public record MeridianConfig(
     Path file,
@@ -39,7 +40,8 @@ public record MeridianConfig(
     TrafficSpec traffic,
     java.util.Map<String, List<InetSocketAddress>> secondaries,
     java.util.Map<String, TsigKeySpec> tsigKeys,
-    java.util.Map<String, List<String>> updateKeys) {
+    java.util.Map<String, List<String>> updateKeys,
+    List<String> transferKeys) {
 
   public MeridianConfig {
     listen = List.copyOf(listen);
@@ -48,6 +50,7 @@ public record MeridianConfig(
     secondaries = java.util.Map.copyOf(secondaries);
     tsigKeys = java.util.Map.copyOf(tsigKeys);
     updateKeys = java.util.Map.copyOf(updateKeys);
+    transferKeys = List.copyOf(transferKeys);
   }
 
   /** A copy listening on other addresses (tests bind port 0). */
@@ -67,7 +70,8 @@ public record MeridianConfig(
         traffic,
         secondaries,
         tsigKeys,
-        updateKeys);
+        updateKeys,
+        transferKeys);
   }
 
   /** True when {@code client} is on the transfer allow-list. */

@@ -167,10 +167,17 @@ public final class QueryEngine implements QueryHandler {
   }
 
   @Override
-  public Transfer transfer(Message query, InetAddress client) {
+  public Transfer transfer(Message query, byte[] wire, InetAddress client) {
     Snapshot s = holder.current();
     Record q = query.getQuestion();
-    if (!s.config().mayTransfer(client)) {
+    org.xbill.DNS.TSIG key = null;
+    org.xbill.DNS.TSIGRecord tr = query.getTSIG();
+    if (tr != null) {
+      key = Updater.key(s.config(), tr, s.config().transferKeys());
+      if (key == null || key.verify(query, wire, null) != Rcode.NOERROR) {
+        return new Transfer(Rcode.NOTAUTH, List.of()); // unknown key or bad signature
+      }
+    } else if (!s.config().mayTransfer(client)) {
       return new Transfer(Rcode.REFUSED, List.of());
     }
     Zone zone = s.zones().zone(q.getName());
@@ -180,14 +187,14 @@ public final class QueryEngine implements QueryHandler {
     if (q.getType() == Type.IXFR) {
       long have = clientSerial(query);
       if (have >= 0 && !serialBefore(have, zone.serial())) {
-        return new Transfer(Rcode.NOERROR, List.of(zone.soa())); // up to date (RFC 1995 section 2)
+        return new Transfer(Rcode.NOERROR, List.of(zone.soa()), key, tr); // up to date (RFC 1995)
       }
     }
     // AXFR, or IXFR answered with the whole zone (RFC 1995 section 4 allows it): SOA ... SOA.
     List<Record> records = new ArrayList<>(zone.recordCount() + 1);
     records.addAll(zone.records());
     records.add(zone.soa());
-    return new Transfer(Rcode.NOERROR, records);
+    return new Transfer(Rcode.NOERROR, records, key, tr);
   }
 
   /** The serial in an IXFR query's authority SOA, or -1 when absent. */

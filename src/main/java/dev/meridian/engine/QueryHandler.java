@@ -31,12 +31,22 @@ public interface QueryHandler {
    *
    * @return the rcode and, when it is NOERROR, the records to send in order
    */
-  Transfer transfer(Message query, InetAddress client);
+  Transfer transfer(Message query, byte[] wire, InetAddress client);
 
-  /** The outcome of a transfer request. Immutable. */
-  record Transfer(int rcode, List<Record> records) {
+  /**
+   * The outcome of a transfer request. Immutable.
+   *
+   * @param tsig the key to sign every message with (the request was signed with it), or null
+   * @param request the request's TSIG record, or null
+   */
+  record Transfer(
+      int rcode, List<Record> records, org.xbill.DNS.TSIG tsig, org.xbill.DNS.TSIGRecord request) {
     public Transfer {
       records = List.copyOf(records);
+    }
+
+    public Transfer(int rcode, List<Record> records) {
+      this(rcode, records, null, null);
     }
   }
 }

@@ -122,6 +122,20 @@ public final class Updater {
     }
   }
 
+  /** The TSIG key named by {@code tr} when it is one of {@code allowed}; null otherwise. */
+  static TSIG key(MeridianConfig c, TSIGRecord tr, List<String> allowed) {
+    TsigKeySpec spec = c.tsigKeys().get(tr.getName().toString().toLowerCase(Locale.ROOT));
+    if (spec == null || !allowed.contains(spec.name())) {
+      return null;
+    }
+    try {
+      return new TSIG(
+          TSIG.algorithmToName(spec.algorithm()), Name.fromString(spec.name()), spec.secret());
+    } catch (TextParseException e) {
+      return null;
+    }
+  }
+
   /** RFC 2136 section 3.2. */
   static int prerequisites(List<Record> prereqs, Zone zone, ZoneEditor edit) {
     Map<String, Set<String>> wanted = new HashMap<>();

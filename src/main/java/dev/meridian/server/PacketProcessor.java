@@ -18,6 +18,7 @@ import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 
 /**
@@ -102,7 +103,7 @@ public final class PacketProcessor {
     }
     int qtype = question.getType();
     if (tcp && (qtype == Type.AXFR || qtype == Type.IXFR)) {
-      transfer(query, client, sink);
+      transfer(query, java.util.Arrays.copyOf(packet, length), client, sink);
       return;
     }
     ClientSubnetOption ecs = clientSubnet(opt);
@@ -230,10 +231,11 @@ public final class PacketProcessor {
     return response.toWire(TCP_MAX); // this form applies TSIG
   }
 
-  private void transfer(Message query, InetAddress client, Sink sink) throws IOException {
+  private void transfer(Message query, byte[] wire, InetAddress client, Sink sink)
+      throws IOException {
     QueryHandler.Transfer t;
     try {
-      t = handler.transfer(query, client);
+      t = handler.transfer(query, wire, client);
     } catch (RuntimeException e) {
       stats.servfail.increment();
       logRateLimited(query.getQuestion(), e);
@@ -246,13 +248,15 @@ public final class PacketProcessor {
     }
     // RFC 5936 section 2.2: as many records per message as fit; the question in the first only.
     List<Record> records = t.records();
+    TSIG.StreamGenerator signed =
+        t.tsig() == null ? null : new TSIG.StreamGenerator(t.tsig(), t.request());
     Message m = skeleton(query, Rcode.NOERROR);
     m.getHeader().setFlag(Flags.AA);
     int size = 0;
     for (Record r : records) {
       int len = r.toWire(Section.ANSWER).length;
       if (size > 0 && size + len > TRANSFER_CHUNK) {
-        sink.send(render(m, query, true));
+        sink.send(signed == null ? render(m, query, true) : sign(signed, m));
         m = new Message(query.getHeader().getID());
         m.getHeader().setFlag(Flags.QR);
         m.getHeader().setFlag(Flags.AA);
@@ -261,7 +265,13 @@ public final class PacketProcessor {
       m.addRecord(r, Section.ANSWER);
       size += len;
     }
-    sink.send(render(m, query, true));
+    sink.send(signed == null ? render(m, query, true) : sign(signed, m));
+  }
+
+  /** RFC 8945 section 5.3.1: every message of a signed transfer carries a chained TSIG. */
+  private static byte[] sign(TSIG.StreamGenerator signer, Message m) {
+    signer.generate(m);
+    return m.toWire(TCP_MAX);
   }
 
   /** An UPDATE needs exactly one zone (question) record to be processed at all. */

@@ -85,12 +85,16 @@ class QueryEngineTest {
   void transfersFollowTheAllowListAndSerialArithmetic() throws Exception {
     Message q =
         Message.newQuery(Record.newRecord(Name.fromString("example.org."), Type.AXFR, DClass.IN));
-    assertEquals(Rcode.NOERROR, engine.transfer(q, InetAddress.getLoopbackAddress()).rcode());
-    assertEquals(Rcode.REFUSED, engine.transfer(q, InetAddress.getByName("192.0.2.7")).rcode());
+    assertEquals(
+        Rcode.NOERROR, engine.transfer(q, q.toWire(), InetAddress.getLoopbackAddress()).rcode());
+    assertEquals(
+        Rcode.REFUSED, engine.transfer(q, q.toWire(), InetAddress.getByName("192.0.2.7")).rcode());
     Message notApex =
         Message.newQuery(
             Record.newRecord(Name.fromString("www.example.org."), Type.AXFR, DClass.IN));
-    assertEquals(Rcode.NOTAUTH, engine.transfer(notApex, InetAddress.getLoopbackAddress()).rcode());
+    assertEquals(
+        Rcode.NOTAUTH,
+        engine.transfer(notApex, notApex.toWire(), InetAddress.getLoopbackAddress()).rcode());
     assertTrue(QueryEngine.serialBefore(1, 2));
     assertTrue(QueryEngine.serialBefore(0xFFFFFFFFL, 0), "wraps (RFC 1982)");
     assertFalse(QueryEngine.serialBefore(5, 5));

@@ -90,6 +90,50 @@ class UpdateIT {
   }
 
   @Test
+  void transfersAreAllowedByAddressOrByTsigAndSignedThroughout() throws Exception {
+    Path src = Files.createTempDirectory("meridian-xfr").resolve("example.net.zone");
+    StringBuilder z =
+        new StringBuilder(
+            "$TTL 300\n@ IN SOA ns1 h 1 60 60 3600 60\n@ IN NS ns1\nns1 IN A 192.0.2.1\n");
+    for (int i = 0; i < 2000; i++) {
+      z.append("h").append(i).append(" IN A 192.0.2.").append(i % 250 + 1).append('\n');
+    }
+    Files.writeString(src, z.toString());
+    String yaml =
+        "tsig_keys:\n  xfr: {algorithm: hmac-sha256, secret: \""
+            + SECRET
+            + "\"}\n"
+            + "transfer: {allow: [192.0.2.0/24], keys: [xfr]}\n";
+    try (TestServer s = TestServer.start(yaml, src.toString())) {
+      java.net.InetSocketAddress at =
+          new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), s.port());
+      org.xbill.DNS.ZoneTransferIn unsigned =
+          org.xbill.DNS.ZoneTransferIn.newAXFR(Name.fromString("example.net."), at, null);
+      org.junit.jupiter.api.Assertions.assertThrows(
+          org.xbill.DNS.ZoneTransferException.class,
+          unsigned::run,
+          "loopback is not on this allow-list");
+      org.xbill.DNS.ZoneTransferIn signed =
+          org.xbill.DNS.ZoneTransferIn.newAXFR(
+              Name.fromString("example.net."),
+              at,
+              new TSIG(TSIG.HMAC_SHA256, Name.fromString("xfr."), SECRET));
+      signed.run(); // dnsjava verifies the TSIG of every message of the stream
+      assertEquals(2004, signed.getAXFR().size());
+      org.xbill.DNS.ZoneTransferIn wrong =
+          org.xbill.DNS.ZoneTransferIn.newAXFR(
+              Name.fromString("example.net."),
+              at,
+              new TSIG(
+                  TSIG.HMAC_SHA256,
+                  Name.fromString("xfr."),
+                  "d3JvbmdzZWNyZXR3cm9uZ3NlY3JldHdyb25nc2VjcmV0"));
+      org.junit.jupiter.api.Assertions.assertThrows(
+          org.xbill.DNS.ZoneTransferException.class, wrong::run);
+    }
+  }
+
+  @Test
   void nsupdateAddsARecordThatSurvivesKillNineAndRestart() throws Exception {
     Path nsupdate = Path.of("/usr/bin/nsupdate");
     Assumptions.assumeTrue(

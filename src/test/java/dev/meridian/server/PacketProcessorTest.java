@@ -252,7 +252,7 @@ class PacketProcessorTest {
           }
 
           @Override
-          public Transfer transfer(Message query, InetAddress client) {
+          public Transfer transfer(Message query, byte[] wire, InetAddress client) {
             throw new IllegalStateException("boom");
           }
 
