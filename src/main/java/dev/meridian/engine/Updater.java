@@ -66,18 +66,9 @@ public final class Updater {
       response.getHeader().setRcode(Rcode.REFUSED); // unsigned, or a zone that takes no updates
       return;
     }
-    TsigKeySpec spec = c.tsigKeys().get(tr.getName().toString().toLowerCase(Locale.ROOT));
-    if (spec == null || !allowed.contains(spec.name())) {
-      response.getHeader().setRcode(Rcode.NOTAUTH);
-      return;
-    }
-    TSIG key;
-    try {
-      key =
-          new TSIG(
-              TSIG.algorithmToName(spec.algorithm()), Name.fromString(spec.name()), spec.secret());
-    } catch (TextParseException e) {
-      response.getHeader().setRcode(Rcode.SERVFAIL);
+    TSIG key = key(c, tr, allowed);
+    if (key == null) {
+      response.getHeader().setRcode(Rcode.NOTAUTH); // a key this zone does not accept
       return;
     }
     int err = key.verify(query, wire, null);
@@ -110,7 +101,7 @@ public final class Updater {
               + " -> "
               + next.serial()
               + " (key "
-              + spec.name()
+              + tr.getName()
               + ")");
       onChange.accept(next);
     } catch (ZoneException e) {
