@@ -190,6 +190,18 @@ public final class QueryEngine implements QueryHandler {
         return new Transfer(Rcode.NOERROR, List.of(zone.soa()), key, tr); // up to date (RFC 1995)
       }
     }
+    if (q.getType() == Type.IXFR) {
+      long have = clientSerial(query);
+      try {
+        List<Record> delta = have < 0 ? null : dev.meridian.zone.Journal.ixfr(zone, have);
+        if (delta != null) {
+          return new Transfer(
+              Rcode.NOERROR, delta, key, tr); // the changes since the client's serial
+        }
+      } catch (java.io.IOException e) {
+        // an unreadable journal: the whole zone is always a correct answer
+      }
+    }
     // AXFR, or IXFR answered with the whole zone (RFC 1995 section 4 allows it): SOA ... SOA.
     List<Record> records = new ArrayList<>(zone.recordCount() + 1);
     records.addAll(zone.records());

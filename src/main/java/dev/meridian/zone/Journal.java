@@ -123,6 +123,63 @@ public final class Journal {
     return z;
   }
 
+  /**
+   * An IXFR answer (RFC 1995 section 4) from {@code clientSerial} to {@code current}: the current
+   * SOA, then per change the old SOA, the records it removed, the new SOA and the records it added,
+   * then the current SOA again. Null when the journal does not hold an unbroken chain from the
+   * client's serial to the current one (a hand edit in between, say): send the whole zone then.
+   */
+  public static List<Record> ixfr(Zone current, long clientSerial) throws IOException {
+    Path jnl = of(Path.of(current.source()));
+    if (!Files.exists(jnl)) {
+      return null;
+    }
+    List<String> lines = Files.readAllLines(jnl, StandardCharsets.UTF_8);
+    List<Record> out = new ArrayList<>();
+    out.add(current.soa());
+    long at = clientSerial;
+    for (int i = 0; i < lines.size() && at != current.serial(); i++) {
+      String[] head = lines.get(i).split(" ", -1);
+      if (!head[0].equals("change") || head.length != 3 || Long.parseLong(head[1]) != at) {
+        continue;
+      }
+      List<Record> gone = new ArrayList<>();
+      List<Record> come = new ArrayList<>();
+      Record oldSoa = null;
+      Record newSoa = null;
+      int j = i + 1;
+      for (; j < lines.size() && !lines.get(j).equals("end"); j++) {
+        Record r = parse(lines.get(j).substring(2), current.origin());
+        boolean soa = r.getType() == org.xbill.DNS.Type.SOA;
+        if (lines.get(j).startsWith("- ")) {
+          if (soa) {
+            oldSoa = r;
+          } else {
+            gone.add(r);
+          }
+        } else if (soa) {
+          newSoa = r;
+        } else {
+          come.add(r);
+        }
+      }
+      if (j >= lines.size() || oldSoa == null || newSoa == null) {
+        return null; // torn or malformed: no delta from here
+      }
+      out.add(oldSoa);
+      out.addAll(gone);
+      out.add(newSoa);
+      out.addAll(come);
+      at = Long.parseLong(head[2]);
+      i = j;
+    }
+    if (at != current.serial()) {
+      return null;
+    }
+    out.add(current.soa());
+    return out;
+  }
+
   private static Record parse(String text, Name origin) throws IOException {
     try (Master m =
         new Master(

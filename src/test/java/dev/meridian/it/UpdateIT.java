@@ -90,6 +90,40 @@ class UpdateIT {
   }
 
   @Test
+  void ixfrSendsTheJournaledChangesAndTheWholeZoneWhenTheChainIsBroken() throws Exception {
+    try (TestServer s = TestServer.start(YAML, zoneFile().toString())) {
+      SimpleResolver r = s.resolver(true);
+      r.setTSIGKey(new TSIG(TSIG.HMAC_SHA256, Name.fromString("upd."), SECRET));
+      Name zone = Name.fromString("example.net.");
+      for (int i = 1; i <= 2; i++) {
+        Update u = new Update(zone);
+        u.add(
+            new ARecord(
+                Name.fromString("n" + i + ".example.net."),
+                DClass.IN,
+                300,
+                InetAddress.getByName("192.0.2." + i)));
+        assertEquals(Rcode.NOERROR, r.send(u).getRcode());
+      }
+      java.net.InetSocketAddress at =
+          new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), s.port());
+      org.xbill.DNS.ZoneTransferIn ixfr =
+          org.xbill.DNS.ZoneTransferIn.newIXFR(zone, 1, false, at, null);
+      ixfr.run();
+      assertTrue(ixfr.isIXFR(), "deltas, not the whole zone");
+      var deltas = ixfr.getIXFR();
+      assertEquals(2, deltas.size());
+      assertEquals(1, deltas.get(0).start);
+      assertEquals(3, deltas.get(1).end);
+      assertEquals("n2.example.net.", deltas.get(1).adds.get(1).getName().toString());
+      org.xbill.DNS.ZoneTransferIn unknown =
+          org.xbill.DNS.ZoneTransferIn.newIXFR(zone, 0, true, at, null);
+      unknown.run();
+      assertTrue(unknown.isAXFR(), "no history from serial 0: the whole zone");
+    }
+  }
+
+  @Test
   void transfersAreAllowedByAddressOrByTsigAndSignedThroughout() throws Exception {
     Path src = Files.createTempDirectory("meridian-xfr").resolve("example.net.zone");
     StringBuilder z =
