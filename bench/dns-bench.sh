@@ -3,6 +3,8 @@
 # the other, same query mix (bench/queries.txt), same duration. Needs dnsperf and nsd
 # (apt-get install dnsperf nsd) and a built jar. Usage: bench/dns-bench.sh [SECONDS] [CLIENTS]
 set -euo pipefail
+# shellcheck source=scripts/nsd-lib.sh
+. "$(dirname "$0")/../scripts/nsd-lib.sh"
 cd "$(dirname "$0")/.."
 seconds=${1:-20}; clients=${2:-4}
 work=$(mktemp -d)
@@ -10,28 +12,9 @@ trap 'kill $(cat "$work/nsd.pid" 2>/dev/null) $mer 2>/dev/null || true; rm -rf "
 mkdir -p "$work/zones"
 cp src/test/resources/zones/example.org.zone "$work/zones/"
 printf 'listen: [127.0.0.1:5401]\nzone_dir: zones\n' > "$work/meridian.yaml"
-cat > "$work/nsd.conf" <<CONF
-server:
-  ip-address: 127.0.0.1@5402
-  zonesdir: "$work/zones"
-  database: ""
-  pidfile: "$work/nsd.pid"
-  xfrdfile: "$work/xfrd.state"
-  zonelistfile: "$work/zone.list"
-  username: ""
-  chroot: ""
-  server-count: 2
-  rrl-ratelimit: 0
-  logfile: "$work/nsd.log"
-remote-control:
-  control-enable: no
-zone:
-  name: example.org
-  zonefile: "example.org.zone"
-CONF
 java -jar target/meridian.jar serve --config "$work/meridian.yaml" 2>"$work/meridian.log" &
 mer=$!
-nsd -c "$work/nsd.conf"
+nsd_start "$work" 5402 example.org
 sleep 3
 for target in "Meridian 5401" "NSD 5402"; do
   set -- $target

@@ -4,6 +4,8 @@
 # Loopback only. Needs nsd and dig (apt-get install nsd bind9-dnsutils) and target/meridian.jar.
 # Usage: scripts/compare-nsd.sh [ZONEFILE] [QUERYFILE]
 set -euo pipefail
+# shellcheck source=scripts/nsd-lib.sh
+. "$(dirname "$0")/../scripts/nsd-lib.sh"
 cd "$(dirname "$0")/.."
 zonefile=${1:-src/test/resources/zones/example.org.zone}
 queries=${2:-scripts/compare-queries.txt}
@@ -15,29 +17,11 @@ trap 'kill $(cat "$work/nsd.pid" 2>/dev/null) $mer_pid 2>/dev/null || true; rm -
 
 mkdir -p "$work/zones"
 cp "$zonefile" "$work/zones/$zone.zone"
-cat > "$work/nsd.conf" <<CONF
-server:
-  ip-address: 127.0.0.1@$nsd_port
-  zonesdir: "$work/zones"
-  database: ""
-  pidfile: "$work/nsd.pid"
-  xfrdfile: "$work/xfrd.state"
-  zonelistfile: "$work/zone.list"
-  username: ""
-  chroot: ""
-  logfile: "$work/nsd.log"
-  verbosity: 1
-remote-control:
-  control-enable: no
-zone:
-  name: $zone
-  zonefile: "$zone.zone"
-CONF
 cat > "$work/meridian.yaml" <<CONF
 listen: [127.0.0.1:$mer_port]
 zone_dir: zones
 CONF
-nsd -c "$work/nsd.conf"
+nsd_start "$work" "$nsd_port" "$zone"
 java -jar target/meridian.jar serve --config "$work/meridian.yaml" 2>"$work/meridian.log" &
 mer_pid=$!
 for _ in $(seq 50); do

@@ -201,15 +201,17 @@ public final class MeridianServer implements AutoCloseable {
     }
   }
 
+  /** The secondaries configured for {@code zone} (empty when none). */
+  private static List<InetSocketAddress> secondaries(MeridianConfig config, Zone zone) {
+    return config
+        .secondaries()
+        .getOrDefault(zone.origin().toString().toLowerCase(java.util.Locale.ROOT), List.of());
+  }
+
   /** NOTIFY the secondaries of a zone a dynamic update changed. */
   private static void notifyZone(SnapshotHolder holder, Notifier notifier, Zone zone) {
-    List<InetSocketAddress> to =
-        holder
-            .current()
-            .config()
-            .secondaries()
-            .get(zone.origin().toString().toLowerCase(java.util.Locale.ROOT));
-    if (to != null && !to.isEmpty()) {
+    List<InetSocketAddress> to = secondaries(holder.current().config(), zone);
+    if (!to.isEmpty()) {
       notifier.notify(zone.origin(), zone.soa(), to);
     }
   }
@@ -217,13 +219,9 @@ public final class MeridianServer implements AutoCloseable {
   /** NOTIFY (RFC 1996) the secondaries of every zone that is new or has a new serial. */
   private void notifyChanged(Snapshot before, Snapshot after) {
     for (Zone z : after.zones().zones()) {
-      List<InetSocketAddress> to =
-          after
-              .config()
-              .secondaries()
-              .get(z.origin().toString().toLowerCase(java.util.Locale.ROOT));
+      List<InetSocketAddress> to = secondaries(after.config(), z);
       Zone was = before == null ? null : before.zones().zone(z.origin());
-      if (to != null && !to.isEmpty() && (was == null || was.serial() != z.serial())) {
+      if (!to.isEmpty() && (was == null || was.serial() != z.serial())) {
         notifier.notify(z.origin(), z.soa(), to);
       }
     }

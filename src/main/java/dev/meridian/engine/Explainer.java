@@ -2,6 +2,7 @@ package dev.meridian.engine;
 
 import dev.meridian.config.PolicyKind;
 import dev.meridian.config.ServiceSpec;
+import dev.meridian.config.WhenAllDown;
 import dev.meridian.zone.Zone;
 import dev.meridian.zone.ZoneLookup;
 import java.net.InetAddress;
@@ -77,10 +78,12 @@ public final class Explainer {
               + Math.min(spec.ttl(), spec.degradedTtl()));
     }
     var sel = QueryEngine.select(s, service, subject, qtype == Type.AAAA, out);
-    if (sel.count() == 0) {
+    if (sel.count() == 0 && spec.whenAllDown() != WhenAllDown.FAIL_OPEN) {
+      // under fail-open an empty selection is never a health outcome (select retried as if all
+      // were up), so only static and nodata have something to say here
       out.add(
           "when every candidate is down: "
-              + spec.whenAllDown().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+              + spec.whenAllDown().name().toLowerCase(java.util.Locale.ROOT));
     }
     List<String> chosen = new ArrayList<>();
     for (int i = 0; i < sel.count(); i++) {

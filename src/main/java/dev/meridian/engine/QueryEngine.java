@@ -186,7 +186,7 @@ public final class QueryEngine implements QueryHandler {
     }
     if (q.getType() == Type.IXFR) {
       long have = clientSerial(query);
-      if (have >= 0 && !serialBefore(have, zone.serial())) {
+      if (have >= 0 && !Zone.serialBefore(have, zone.serial())) {
         return new Transfer(Rcode.NOERROR, List.of(zone.soa()), key, tr); // up to date (RFC 1995)
       }
     }
@@ -217,11 +217,5 @@ public final class QueryEngine implements QueryHandler {
       }
     }
     return -1;
-  }
-
-  /** RFC 1982 serial number arithmetic: true when {@code a} comes before {@code b}. */
-  static boolean serialBefore(long a, long b) {
-    long diff = (b - a) & 0xFFFFFFFFL;
-    return diff != 0 && diff < 0x80000000L;
   }
 }

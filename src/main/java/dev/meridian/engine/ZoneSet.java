@@ -62,7 +62,7 @@ public final class ZoneSet {
         }
         continue;
       }
-      if (QueryEngine.serialBefore(old.serial(), next.serial())) {
+      if (Zone.serialBefore(old.serial(), next.serial())) {
         out.add(next);
         changed.add("zone " + next.origin() + " serial " + old.serial() + " -> " + next.serial());
       } else {

@@ -81,6 +81,12 @@ public final class Zone {
     return records.size();
   }
 
+  /** RFC 1982 serial number arithmetic: true when serial {@code a} comes before {@code b}. */
+  public static boolean serialBefore(long a, long b) {
+    long diff = (b - a) & 0xFFFFFFFFL;
+    return diff != 0 && diff < 0x80000000L;
+  }
+
   /** The node at exactly {@code name}, or null. */
   public Node node(Name name) {
     return nodes.get(name);

@@ -53,7 +53,7 @@ public final class ZoneEditor {
   public void add(Record r) {
     if (r.getType() == Type.SOA) {
       SOARecord s = (SOARecord) r;
-      if (r.getName().equals(base.origin()) && serialAfter(s.getSerial(), soa.getSerial())) {
+      if (r.getName().equals(base.origin()) && Zone.serialBefore(soa.getSerial(), s.getSerial())) {
         removed.add(soa);
         added.add(s);
         soa = s;
@@ -164,10 +164,5 @@ public final class ZoneEditor {
       }
     }
     return b.build();
-  }
-
-  static boolean serialAfter(long a, long b) {
-    long diff = (a - b) & 0xFFFFFFFFL;
-    return diff != 0 && diff < 0x80000000L;
   }
 }

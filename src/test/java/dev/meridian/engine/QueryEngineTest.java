@@ -95,10 +95,10 @@ class QueryEngineTest {
     assertEquals(
         Rcode.NOTAUTH,
         engine.transfer(notApex, notApex.toWire(), InetAddress.getLoopbackAddress()).rcode());
-    assertTrue(QueryEngine.serialBefore(1, 2));
-    assertTrue(QueryEngine.serialBefore(0xFFFFFFFFL, 0), "wraps (RFC 1982)");
-    assertFalse(QueryEngine.serialBefore(5, 5));
-    assertFalse(QueryEngine.serialBefore(2, 1));
+    assertTrue(Zone.serialBefore(1, 2));
+    assertTrue(Zone.serialBefore(0xFFFFFFFFL, 0), "wraps (RFC 1982)");
+    assertFalse(Zone.serialBefore(5, 5));
+    assertFalse(Zone.serialBefore(2, 1));
   }
 
   @Test
