@@ -30,7 +30,7 @@ public final class Explainer {
   public static List<String> explain(Snapshot s, Name qname, int qtype, InetAddress subject) {
     List<String> out = new ArrayList<>();
     out.add(qname + " " + Type.string(qtype) + " for client " + subject.getHostAddress());
-    Zone zone = s.zones().find(qname);
+    Zone zone = s.zones().find(qname, qtype);
     if (zone == null) {
       out.add("not inside any zone served here: REFUSED");
       return out;
@@ -44,7 +44,7 @@ public final class Explainer {
                   + (s.lookupOptions().rotates(zone.origin()) ? " (address RRsets rotate)" : "")
               : "a managed name, but " + Type.string(qtype) + " comes from the zone file");
       Message m = new Message();
-      ZoneLookup.answer(zone, qname, qtype, s.lookupOptions(), m);
+      ZoneLookup.answer(s.zones(), zone, qname, qtype, s.lookupOptions(), null, m);
       out.add("answer: " + Rcode.string(m.getRcode()) + " " + records(m));
       out.add("ECS scope: /0 (the same for every client)");
       return out;

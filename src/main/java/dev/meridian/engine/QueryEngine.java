@@ -59,27 +59,32 @@ public final class QueryEngine implements QueryHandler {
       response.getHeader().setRcode(Rcode.REFUSED);
       return 0;
     }
-    Zone zone = s.zones().find(q.getName());
+    Zone zone = s.zones().find(q.getName(), qtype);
     if (zone == null) {
       response.getHeader().setRcode(Rcode.REFUSED); // not ours, and we never recurse
       return 0;
     }
     if (qtype == Type.AXFR) {
-      response.getHeader().setRcode(Rcode.FORMERR); // RFC 5936 section 4.2: AXFR is TCP only
+      response.getHeader().setRcode(Rcode.NOTIMP); // RFC 5936 section 4.2: AXFR is TCP only
       return 0;
     }
     if (qtype == Type.IXFR) {
+      if (!s.config().mayTransfer(client.source())) {
+        // as NSD answers; a TSIG-authorised secondary asks over TCP, where its key is checked
+        response.getHeader().setRcode(Rcode.REFUSED);
+        return 0;
+      }
       // RFC 1995 section 2: over UDP, an answer that does not fit is the current SOA alone,
       // which tells the client to come back over TCP.
       answerIxfrOverUdp(zone, q.getName(), response);
       return 0;
     }
     if (s.policies().isEmpty()) {
-      ZoneLookup.answer(zone, q.getName(), qtype, s.lookupOptions(), response);
+      ZoneLookup.answer(s.zones(), zone, q.getName(), qtype, s.lookupOptions(), null, response);
       return 0;
     }
     Managed managed = new Managed(s, client.subject());
-    ZoneLookup.answer(zone, q.getName(), qtype, s.lookupOptions(), managed, response);
+    ZoneLookup.answer(s.zones(), zone, q.getName(), qtype, s.lookupOptions(), managed, response);
     return managed.scope;
   }
 

@@ -12,8 +12,8 @@ import org.xbill.DNS.Record;
 public interface QueryHandler {
 
   /**
-   * Answers a standard query. {@code response} already carries the header (ID, QR, opcode, RD, CD)
-   * and the question; fill in rcode, AA and the sections.
+   * Answers a standard query. {@code response} already carries the header (ID, QR, opcode, RD) and
+   * the question; fill in rcode, AA and the sections.
    *
    * @return the ECS scope prefix the answer holds for (RFC 7871 section 7.2.1): 0 when every client
    *     gets the same answer

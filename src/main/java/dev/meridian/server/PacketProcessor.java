@@ -13,6 +13,7 @@ import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
@@ -83,17 +84,21 @@ public final class PacketProcessor {
       return;
     }
     if (qh.getOpcode() != Opcode.QUERY) {
-      sink.send(render(skeleton(query, Rcode.NOTIMP), query, tcp));
+      // We are a primary: a NOTIFY is not for us (NSD refuses it too); other opcodes are unknown.
+      int rcode = qh.getOpcode() == Opcode.NOTIFY ? Rcode.REFUSED : Rcode.NOTIMP;
+      sink.send(error(skeleton(query, rcode), query, length, tcp));
       return;
     }
     Record question = query.getQuestion();
     OPTRecord opt = query.getOPT();
-    if (qh.getCount(Section.QUESTION) != 1
-        || question == null
-        || optCount(query) > 1
-        || isMetaQtype(question.getType())) {
+    if (qh.getCount(Section.QUESTION) != 1 || question == null || optCount(query) > 1) {
       stats.formerr.increment();
-      sink.send(render(skeleton(query, Rcode.FORMERR), query, tcp));
+      sink.send(error(skeleton(query, Rcode.FORMERR), query, length, tcp));
+      return;
+    }
+    if (!tcp && question.getType() == Type.AXFR) {
+      // RFC 5936 section 4.2: AXFR is TCP only; NSD and Knot answer NOTIMP over UDP
+      sink.send(error(skeleton(query, Rcode.NOTIMP), query, length, tcp));
       return;
     }
     if (opt != null && opt.getVersion() > 0) {
@@ -133,7 +138,7 @@ public final class PacketProcessor {
       int sc = ecs.getSourcePrefixLength() == 0 ? 0 : Math.min(Math.max(scope, 0), max);
       echo = new ClientSubnetOption(ecs.getSourcePrefixLength(), sc, ecs.getAddress());
     }
-    sink.send(render(response, query, tcp, 0, echo));
+    sink.send(capped(render(response, query, tcp, 0, echo), length));
   }
 
   private static final ClientSubnetOption BAD_ECS =
@@ -161,7 +166,11 @@ public final class PacketProcessor {
     return found;
   }
 
-  /** A response with the query's ID, opcode, RD, CD and question, and {@code rcode}. */
+  /**
+   * A response with the query's ID, opcode, RD and question, and {@code rcode}. CD is not copied:
+   * it asks a validating resolver not to check; an authoritative answer clears it, as NSD and Knot
+   * do.
+   */
   private static Message skeleton(Message query, int rcode) {
     Header qh = query.getHeader();
     Message m = new Message(qh.getID());
@@ -170,9 +179,6 @@ public final class PacketProcessor {
     h.setOpcode(qh.getOpcode());
     if (qh.getFlag(Flags.RD)) {
       h.setFlag(Flags.RD);
-    }
-    if (qh.getFlag(Flags.CD)) {
-      h.setFlag(Flags.CD);
     }
     h.setRcode(rcode & 0xF);
     Record q = query.getQuestion();
@@ -183,10 +189,8 @@ public final class PacketProcessor {
   }
 
   /**
-   * Adds our OPT when the query had one (RFC 6891 section 7) and renders within the client's limit.
-   * What does not fit is dropped as NSD does: first the additional section, then the authority
-   * section of a positive answer (both optional data, so TC stays clear, RFC 2181 section 9); if
-   * the rest still does not fit, TC=1 with empty sections, and the client retries over TCP.
+   * Adds our OPT when the query had one (RFC 6891 section 7) and renders within the client's limit
+   * (see {@link #fit}).
    */
   private byte[] render(Message response, Message query, boolean tcp) {
     return render(response, query, tcp, 0, null);
@@ -208,27 +212,83 @@ public final class PacketProcessor {
       }
     }
     byte[] wire = response.toWire(TCP_MAX); // this form applies TSIG
-    if (wire.length <= limit) {
-      return wire;
+    return wire.length <= limit ? wire : fit(response, ours, limit);
+  }
+
+  /**
+   * Cuts a response that is over {@code limit} as NSD does: the additional section goes first, then
+   * the authority section of a positive answer (both optional data, so TC stays clear, RFC 2181
+   * section 9); if the rest still does not fit, TC=1 with empty sections and the client retries
+   * over TCP. What fits of the additional section is then put back, RRset by RRset in the engine's
+   * order; a referral that loses glue for an in-domain name server gets TC (RFC 9471).
+   */
+  private byte[] fit(Message response, OPTRecord ours, int limit) {
+    List<Record> additional = new java.util.ArrayList<>();
+    for (Record r : response.getSection(Section.ADDITIONAL)) {
+      if (r.getType() != Type.OPT) {
+        additional.add(r);
+      }
     }
+    Name cut = referralCut(response);
     response.removeAllRecords(Section.ADDITIONAL);
     if (ours != null) {
       response.addRecord(ours, Section.ADDITIONAL);
     }
-    wire = response.toWire(TCP_MAX); // this form applies TSIG
-    boolean positive = response.getHeader().getCount(Section.ANSWER) > 0;
-    if (wire.length > limit && positive) {
+    byte[] wire = response.toWire(TCP_MAX); // this form applies TSIG
+    if (wire.length > limit && response.getHeader().getCount(Section.ANSWER) > 0) {
       response.removeAllRecords(Section.AUTHORITY);
-      wire = response.toWire(TCP_MAX); // this form applies TSIG
+      wire = response.toWire(TCP_MAX);
+      additional.clear(); // what it held addressed the authority section just removed
     }
-    if (wire.length <= limit) {
-      return wire;
+    if (wire.length > limit) {
+      stats.truncated.increment();
+      response.removeAllRecords(Section.ANSWER);
+      response.removeAllRecords(Section.AUTHORITY);
+      response.getHeader().setFlag(Flags.TC);
+      return response.toWire(TCP_MAX);
     }
-    stats.truncated.increment();
-    response.removeAllRecords(Section.ANSWER);
-    response.removeAllRecords(Section.AUTHORITY);
-    response.getHeader().setFlag(Flags.TC);
-    return response.toWire(TCP_MAX); // this form applies TSIG
+    boolean requiredLeftOut = false;
+    for (int i = 0; i < additional.size(); ) {
+      int end = i + 1;
+      Record first = additional.get(i);
+      while (end < additional.size() && sameRrset(first, additional.get(end))) {
+        end++;
+      }
+      List<Record> set = additional.subList(i, end);
+      set.forEach(r -> response.addRecord(r, Section.ADDITIONAL));
+      byte[] more = response.toWire(TCP_MAX);
+      if (more.length <= limit) {
+        wire = more;
+      } else {
+        set.forEach(r -> response.removeRecord(r, Section.ADDITIONAL));
+        requiredLeftOut |= cut != null && first.getName().subdomain(cut);
+      }
+      i = end;
+    }
+    if (requiredLeftOut) {
+      stats.truncated.increment();
+      response.getHeader().setFlag(Flags.TC);
+      wire = response.toWire(TCP_MAX);
+    }
+    return wire;
+  }
+
+  private static boolean sameRrset(Record a, Record b) {
+    return a.getType() == b.getType() && a.getName().equals(b.getName());
+  }
+
+  /** The delegation point of a referral (AA clear, no answer, NS in authority), else null. */
+  private static Name referralCut(Message response) {
+    Header h = response.getHeader();
+    if (h.getFlag(Flags.AA) || h.getCount(Section.ANSWER) > 0) {
+      return null;
+    }
+    for (Record r : response.getSection(Section.AUTHORITY)) {
+      if (r.getType() == Type.NS) {
+        return r.getName();
+      }
+    }
+    return null;
   }
 
   private void transfer(Message query, byte[] wire, InetAddress client, Sink sink)
@@ -289,9 +349,25 @@ public final class PacketProcessor {
     return n;
   }
 
-  /** Types that may not appear in a question (RFC 6891 section 6.1.1, RFC 8945 section 5). */
-  private static boolean isMetaQtype(int t) {
-    return t == Type.OPT || t == Type.TSIG || t == Type.TKEY;
+  /** Renders an error response, no larger than the query (see {@link #capped}). */
+  private byte[] error(Message response, Message query, int queryLength, boolean tcp) {
+    return capped(render(response, query, tcp), queryLength);
+  }
+
+  /**
+   * An error response (REFUSED, FORMERR, NOTIMP) is never larger than the query it answers, so that
+   * a forged source gains nothing by it: when the rendered form is larger (our OPT, or a name
+   * written out that the query compressed), the bare header goes instead.
+   */
+  static byte[] capped(byte[] wire, int queryLength) {
+    int rcode = wire[3] & 0xF;
+    boolean error = rcode == Rcode.REFUSED || rcode == Rcode.FORMERR || rcode == Rcode.NOTIMP;
+    if (!error || wire.length <= queryLength) {
+      return wire;
+    }
+    byte[] bare = java.util.Arrays.copyOf(wire, HEADER);
+    java.util.Arrays.fill(bare, 4, HEADER, (byte) 0); // no records follow
+    return bare;
   }
 
   /** A bare header echoing ID, opcode and RD with {@code rcode}, for packets we cannot parse. */

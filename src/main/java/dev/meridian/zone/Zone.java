@@ -5,6 +5,7 @@ import java.util.Map;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
 
 /**
  * One loaded zone: a node per owner name (empty non-terminals included), decided at load.
@@ -18,6 +19,7 @@ public final class Zone {
   private final Map<Name, Node> nodes;
   private final List<Record> records;
   private final boolean hasCuts;
+  private final boolean hasDnames;
   private final int labels;
 
   Zone(
@@ -26,7 +28,8 @@ public final class Zone {
       SOARecord soa,
       Map<Name, Node> nodes,
       List<Record> records,
-      boolean hasCuts) {
+      boolean hasCuts,
+      boolean hasDnames) {
     this.origin = origin;
     this.source = source;
     this.soa = soa;
@@ -47,6 +50,7 @@ public final class Zone {
     this.nodes = Map.copyOf(nodes);
     this.records = List.copyOf(records);
     this.hasCuts = hasCuts;
+    this.hasDnames = hasDnames;
     this.labels = origin.labels();
   }
 
@@ -98,20 +102,28 @@ public final class Zone {
   }
 
   /**
-   * The topmost delegation point at or above {@code name} (below the apex), or null. RFC 1034
-   * section 4.3.2 step 3b: the first cut met walking down from the apex wins.
+   * The first node met walking down from the apex towards {@code name} that takes the answer out of
+   * the zone's data: a delegation point at or above {@code name} (below the apex), or a DNAME owner
+   * strictly above it (the apex included; RFC 6672 section 2.3: names below a DNAME are occluded).
+   * Null when neither is on the way.
    */
-  public Node cutAbove(Name name) {
-    if (!hasCuts) {
+  public Node interceptAbove(Name name) {
+    if (!hasCuts && !hasDnames) {
       return null;
     }
     int total = name.labels();
+    if (hasDnames && total > labels) {
+      Node apex = nodes.get(origin);
+      if (apex != null && apex.has(Type.DNAME)) {
+        return apex;
+      }
+    }
     for (int l = labels + 1; l <= total; l++) {
       Node n = nodes.get(l == total ? name : new Name(name, total - l));
       if (n == null) {
         return null; // no node here, so none below either: empty non-terminals are nodes
       }
-      if (n.isCut()) {
+      if (n.isCut() || (l < total && n.has(Type.DNAME))) {
         return n;
       }
     }

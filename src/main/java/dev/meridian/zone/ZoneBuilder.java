@@ -85,6 +85,14 @@ public final class ZoneBuilder {
     }
     for (var e : owners.entrySet()) {
       Map<Integer, List<Record>> sets = e.getValue();
+      List<Record> dname = sets.get(Type.DNAME);
+      if (dname != null && dname.size() > 1) {
+        problem(
+            firstLocation.get(e.getKey())
+                + ": "
+                + e.getKey()
+                + ": more than one DNAME record (RFC 6672 section 2.4)");
+      }
       List<Record> cname = sets.get(Type.CNAME);
       if (cname == null) {
         continue;
@@ -121,6 +129,7 @@ public final class ZoneBuilder {
     List<Record> all = new ArrayList<>();
     all.add(soa);
     boolean hasCuts = false;
+    boolean hasDnames = false;
     for (var e : owners.entrySet()) {
       Name name = e.getKey();
       Map<Integer, List<Record>> sets = e.getValue();
@@ -139,6 +148,7 @@ public final class ZoneBuilder {
       }
       boolean cut = !name.equals(origin) && sets.containsKey(Type.NS);
       hasCuts |= cut;
+      hasDnames |= sets.containsKey(Type.DNAME);
       nodes.put(name, new Node(name, types, arrays, cut));
     }
     addEmptyNonTerminals(nodes);
@@ -146,7 +156,10 @@ public final class ZoneBuilder {
       n.setWildcard(nodes.get(wildcardOf(n.name())));
     }
     checkGlue(nodes);
-    return new Zone(origin, source, soa, nodes, all, hasCuts);
+    if (hasDnames) {
+      checkOccluded(nodes);
+    }
+    return new Zone(origin, source, soa, nodes, all, hasCuts, hasDnames);
   }
 
   /** RFC 2181 section 5.2: an RRset has one TTL; dnsjava's RRset lowers all to the smallest. */
@@ -196,6 +209,33 @@ public final class ZoneBuilder {
                     + target
                     + " is below the delegation but has no A or AAAA glue");
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * Names below a DNAME are never answered (RFC 6672 section 2.3: the DNAME substitutes for the
+   * whole subtree). NSD and Knot refuse to load such a zone; we load it and say what is hidden.
+   */
+  private void checkOccluded(Map<Name, Node> nodes) {
+    int apexLabels = origin.labels();
+    for (Node n : nodes.values()) {
+      if (n.size() == 0) {
+        continue; // an empty non-terminal holds nothing to hide
+      }
+      Name name = n.name();
+      for (int strip = 1; name.labels() - strip >= apexLabels; strip++) {
+        Node above = nodes.get(new Name(name, strip));
+        if (above != null && above.has(Type.DNAME)) {
+          warnings.add(
+              firstLocation.get(name)
+                  + ": "
+                  + name
+                  + ": below the DNAME at "
+                  + above.name()
+                  + ", so never answered (occluded, RFC 6672 section 2.3)");
+          break;
         }
       }
     }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
 
 /** Every zone served, found by closest enclosing apex. Immutable. */
 public final class ZoneIndex {
@@ -38,6 +39,20 @@ public final class ZoneIndex {
       }
     }
     return null;
+  }
+
+  /**
+   * The zone that answers {@code qtype} at {@code qname}: the closest enclosing zone, except that a
+   * DS query for the apex of a zone whose parent is served here too is answered from the parent
+   * side of the cut (RFC 4035 section 3.1.4.1), as NSD and Knot do.
+   */
+  public Zone find(Name qname, int qtype) {
+    Zone z = find(qname);
+    if (z != null && qtype == Type.DS && qname.labels() > 1 && z.origin().equals(qname)) {
+      Zone parent = find(new Name(qname, 1));
+      return parent != null ? parent : z;
+    }
+    return z;
   }
 
   /** An index where {@code zone} replaces the zone with its apex. */

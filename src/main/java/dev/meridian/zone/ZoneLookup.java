@@ -2,11 +2,13 @@ package dev.meridian.zone;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DNAMERecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SRVRecord;
@@ -26,67 +28,75 @@ public final class ZoneLookup {
 
   /**
    * Fills {@code out}'s rcode, AA flag and answer, authority and additional sections for the
-   * question ({@code qname}, {@code qtype}) in {@code zone}. The question section is the caller's.
+   * question ({@code qname}, {@code qtype}) in one zone alone. The question section is the
+   * caller's.
    *
    * @param options how to shape the answer
    */
   public static void answer(Zone zone, Name qname, int qtype, LookupOptions options, Message out) {
-    answer(zone, qname, qtype, options, null, out);
+    answer(new ZoneIndex(java.util.List.of(zone)), zone, qname, qtype, options, null, out);
   }
 
   /**
-   * As {@link #answer(Zone, Name, int, LookupOptions, Message)}, with A and AAAA answers at names
-   * that {@code managed} (when not null) supplies, also at the end of a CNAME chain.
+   * As {@link #answer(Zone, Name, int, LookupOptions, Message)} starting in {@code start}, with A
+   * and AAAA answers at names that {@code managed} (when not null) supplies, also at the end of a
+   * chain. A CNAME or DNAME chain goes on in whichever zone of {@code zones} holds its target, as
+   * NSD does: the resolver then gets the whole chain in one answer.
    */
   public static void answer(
-      Zone zone, Name qname, int qtype, LookupOptions options, AddressSource managed, Message out) {
+      ZoneIndex zones,
+      Zone start,
+      Name qname,
+      int qtype,
+      LookupOptions options,
+      AddressSource managed,
+      Message out) {
+    Zone zone = start;
     out.getHeader().setFlag(Flags.AA);
     Name name = qname;
     Name[] chain = null;
     for (int step = 0; ; step++) {
-      Node cut = zone.cutAbove(name);
-      if (cut != null && !(qtype == Type.DS && cut.name().equals(name))) {
-        referral(zone, cut, out, step == 0);
+      Node stop = zone.interceptAbove(name);
+      if (stop != null && stop.isCut() && !(qtype == Type.DS && stop.name().equals(name))) {
+        referral(zone, stop, out, step == 0);
         return;
       }
-      Node node = zone.node(name);
-      Node source = node;
-      if (node == null) {
-        Node encloser = zone.closestEncloser(name);
-        source = encloser.wildcard();
-        if (source == null) {
-          out.getHeader().setRcode(Rcode.NXDOMAIN);
-          out.addRecord(zone.negativeSoa(), Section.AUTHORITY);
+      Name target;
+      if (stop != null && !stop.isCut()) {
+        target = synthesize(stop, name, out);
+        if (target == null) {
+          return; // YXDOMAIN: the substituted name is too long
+        }
+      } else {
+        Node node = zone.node(name);
+        Node source = node;
+        if (node == null) {
+          Node encloser = zone.closestEncloser(name);
+          source = encloser.wildcard();
+          if (source == null) {
+            out.getHeader().setRcode(Rcode.NXDOMAIN);
+            out.addRecord(zone.negativeSoa(), Section.AUTHORITY);
+            return;
+          }
+        }
+        if (answerManaged(zone, node, name, qtype, options, managed, out)) {
           return;
         }
-      }
-      int managedResult =
-          managed != null && node != null && (qtype == Type.A || qtype == Type.AAAA)
-              ? managed.addAddresses(name, qtype, out)
-              : AddressSource.FALL_BACK;
-      if (managedResult == AddressSource.ANSWERED) {
-        if (!options.minimalResponses()) {
-          addApexNs(zone, qtype, out);
+        Record[] cname = source.get(Type.CNAME);
+        if (cname == null || qtype == Type.CNAME || qtype == Type.ANY) {
+          if (answerAt(zone, source, name, node == null, qtype, options, out)
+              && !options.minimalResponses()) {
+            addApexNs(zone, qtype, out);
+          }
+          return;
         }
-        return;
+        CNAMERecord c = (CNAMERecord) cname[0];
+        out.addRecord(node == null ? c.withName(name) : c, Section.ANSWER);
+        target = c.getTarget();
       }
-      if (managedResult == AddressSource.NODATA) {
-        out.addRecord(zone.negativeSoa(), Section.AUTHORITY);
-        return;
-      }
-      Record[] cname = source.get(Type.CNAME);
-      if (cname == null || qtype == Type.CNAME || qtype == Type.ANY) {
-        if (answerAt(zone, source, name, node == null, qtype, options, out)
-            && !options.minimalResponses()) {
-          addApexNs(zone, qtype, out);
-        }
-        return;
-      }
-      CNAMERecord c = (CNAMERecord) cname[0];
-      out.addRecord(node == null ? c.withName(name) : c, Section.ANSWER);
-      Name target = c.getTarget();
-      if (!zone.contains(target) || step + 1 >= MAX_CHAIN) {
-        return; // out of zone: the resolver follows it (RFC 1034 section 4.3.2 step 3a)
+      zone = zones.find(target, qtype);
+      if (zone == null || step + 1 >= MAX_CHAIN) {
+        return; // not ours: the resolver follows it (RFC 1034 section 4.3.2 step 3a)
       }
       if (chain == null) {
         chain = new Name[MAX_CHAIN];
@@ -99,6 +109,54 @@ public final class ZoneLookup {
       }
       name = target;
     }
+  }
+
+  /**
+   * Answers from a traffic policy when {@code managed} supplies {@code name}; true when that
+   * settled the answer (addresses or NODATA).
+   */
+  private static boolean answerManaged(
+      Zone zone,
+      Node node,
+      Name name,
+      int qtype,
+      LookupOptions options,
+      AddressSource managed,
+      Message out) {
+    if (managed == null || node == null || (qtype != Type.A && qtype != Type.AAAA)) {
+      return false;
+    }
+    int result = managed.addAddresses(name, qtype, out);
+    if (result == AddressSource.ANSWERED) {
+      if (!options.minimalResponses()) {
+        addApexNs(zone, qtype, out);
+      }
+      return true;
+    }
+    if (result == AddressSource.NODATA) {
+      out.addRecord(zone.negativeSoa(), Section.AUTHORITY);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * RFC 6672 section 3.2: answers the DNAME at {@code owner} and a CNAME from {@code name} to the
+   * substituted name, with the DNAME's TTL; returns that name, or null after setting YXDOMAIN when
+   * it would exceed 255 octets.
+   */
+  private static Name synthesize(Node owner, Name name, Message out) {
+    DNAMERecord dname = (DNAMERecord) owner.get(Type.DNAME)[0];
+    out.addRecord(dname, Section.ANSWER);
+    Name target;
+    try {
+      target = name.fromDNAME(dname);
+    } catch (NameTooLongException e) {
+      out.getHeader().setRcode(Rcode.YXDOMAIN);
+      return null;
+    }
+    out.addRecord(new CNAMERecord(name, dname.getDClass(), dname.getTTL(), target), Section.ANSWER);
+    return target;
   }
 
   /** Adds the data at {@code node}; false when it was NODATA. */
@@ -215,6 +273,12 @@ public final class ZoneLookup {
     return null;
   }
 
+  /**
+   * A referral: the cut's NS RRset in authority and the glue we hold. RFC 9471: glue for in-domain
+   * servers (below the cut) must be sent, so it comes first, every A RRset before any AAAA (as NSD
+   * orders it, so that a small response still reaches IPv4-only resolvers); sibling glue follows.
+   * The wire layer keeps what fits and sets TC when in-domain glue is left out.
+   */
   private static void referral(Zone zone, Node cut, Message out, boolean first) {
     if (first) {
       out.getHeader().unsetFlag(Flags.AA); // RFC 1034 section 4.3.2 step 3b
@@ -223,8 +287,18 @@ public final class ZoneLookup {
     for (Record r : ns) {
       out.addRecord(r, Section.AUTHORITY);
     }
-    for (Record r : ns) {
-      addAddresses(zone, ((NSRecord) r).getTarget(), out);
+    for (int pass = 0; pass < 4; pass++) {
+      boolean inDomain = pass < 2;
+      int type = pass % 2 == 0 ? Type.A : Type.AAAA;
+      for (Record r : ns) {
+        Name target = ((NSRecord) r).getTarget();
+        if (target.subdomain(cut.name()) == inDomain && zone.contains(target)) {
+          Node t = zone.node(target);
+          if (t != null) {
+            addOnce(t.get(type), out);
+          }
+        }
+      }
     }
   }
 

@@ -107,8 +107,60 @@ class PacketProcessorTest {
   }
 
   @Test
-  void metaTypesInTheQuestionAreFormerr() throws Exception {
-    assertEquals(Rcode.FORMERR, one(query("example.org.", Type.OPT, 0).toWire(), false).getRcode());
+  void metaTypesInTheQuestionAreNodataAsNsdAndKnotAnswer() throws Exception {
+    for (int type : new int[] {Type.OPT, Type.TSIG, Type.TKEY}) {
+      Message r = one(query("example.org.", type, 0).toWire(), false);
+      assertEquals(Rcode.NOERROR, r.getRcode(), Type.string(type));
+      assertTrue(r.getHeader().getFlag(Flags.AA), Type.string(type));
+      assertTrue(r.getSection(Section.ANSWER).isEmpty(), Type.string(type));
+      assertEquals(Type.SOA, r.getSection(Section.AUTHORITY).get(0).getType(), Type.string(type));
+    }
+  }
+
+  @Test
+  void checkingDisabledIsClearedInAuthoritativeAnswers() throws Exception {
+    Message q = query("www.example.org.", Type.A, 1232);
+    q.getHeader().setFlag(Flags.CD);
+    Message r = one(q.toWire(), false);
+    assertEquals(Rcode.NOERROR, r.getRcode());
+    assertFalse(r.getHeader().getFlag(Flags.CD));
+  }
+
+  @Test
+  void notifyIsRefusedByAPrimary() throws Exception {
+    Message q = query("example.org.", Type.SOA, 0);
+    q.getHeader().setOpcode(Opcode.NOTIFY);
+    q.getHeader().setFlag(Flags.AA);
+    Message r = one(q.toWire(), false);
+    assertEquals(Rcode.REFUSED, r.getRcode());
+    assertEquals(Opcode.NOTIFY, r.getHeader().getOpcode());
+  }
+
+  @Test
+  void errorResponsesAreNeverLargerThanTheQuery() throws Exception {
+    // random refusals, NOTIFYs and unknown opcodes, with and without EDNS
+    SplittableRandom rnd = new SplittableRandom(7);
+    for (int i = 0; i < 300; i++) {
+      Message q = query("x" + i + ".example.net.", Type.A, rnd.nextBoolean() ? 1232 : 0);
+      if (rnd.nextBoolean()) {
+        q.getHeader().setOpcode(rnd.nextBoolean() ? Opcode.STATUS : Opcode.NOTIFY);
+      }
+      byte[] wire = q.toWire();
+      for (byte[] r : send(processor, wire, false)) {
+        int rcode = r[3] & 0xF;
+        if (rcode == Rcode.REFUSED || rcode == Rcode.FORMERR || rcode == Rcode.NOTIMP) {
+          assertTrue(r.length <= wire.length, "response " + r.length + " > query " + wire.length);
+        }
+      }
+    }
+    byte[] capped = PacketProcessor.capped(new byte[40], 20);
+    assertEquals(40, capped.length, "NOERROR is not capped");
+    byte[] refused = new byte[40];
+    refused[3] = Rcode.REFUSED;
+    refused[5] = 1;
+    byte[] bare = PacketProcessor.capped(refused, 20);
+    assertEquals(12, bare.length);
+    assertEquals(0, bare[5], "no records announced");
   }
 
   @Test
@@ -208,9 +260,20 @@ class PacketProcessorTest {
   }
 
   @Test
-  void axfrOverUdpIsFormerrAndIxfrOverUdpIsTheSoa() throws Exception {
+  void axfrOverUdpIsNotimpAndIxfrOverUdpIsTheSoa() throws Exception {
+    assertEquals(Rcode.NOTIMP, one(query("example.org.", Type.AXFR, 0).toWire(), false).getRcode());
     assertEquals(
-        Rcode.FORMERR, one(query("example.org.", Type.AXFR, 0).toWire(), false).getRcode());
+        Rcode.NOTIMP,
+        one(query("not.ours.example.", Type.AXFR, 0).toWire(), false).getRcode(),
+        "before the zone is looked up, as NSD and Knot");
+    List<byte[]> stranger = new ArrayList<>();
+    processor.handle(
+        query("example.org.", Type.IXFR, 0).toWire(),
+        query("example.org.", Type.IXFR, 0).toWire().length,
+        InetAddress.getByName("192.0.2.1"), // an address object only: nothing is sent to it
+        false,
+        stranger::add);
+    assertEquals(Rcode.REFUSED, new Message(stranger.get(0)).getRcode(), "not on transfer.allow");
     Message ixfr = one(query("example.org.", Type.IXFR, 0).toWire(), false);
     assertEquals(Type.SOA, ixfr.getSection(Section.ANSWER).get(0).getType());
   }

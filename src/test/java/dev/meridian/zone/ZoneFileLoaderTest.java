@@ -51,6 +51,26 @@ class ZoneFileLoaderTest {
   }
 
   @Test
+  void dataBelowADnameLoadsWithAWarningNamingTheLine() throws Exception {
+    Path f = write("example.net.zone", HEAD + "old IN DNAME new\nx.old IN A 192.0.2.9\n");
+    ZoneFileLoader.Loaded l = ZoneFileLoader.load(f);
+    assertEquals(
+        java.util.List.of(
+            f
+                + ":7: x.old.example.net.: below the DNAME at old.example.net., so never answered"
+                + " (occluded, RFC 6672 section 2.3)"),
+        l.warnings());
+  }
+
+  @Test
+  void twoDnamesAtOneNameAreRejected() throws Exception {
+    Path f = write("example.net.zone", HEAD + "old IN DNAME a\nold IN DNAME b\n");
+    ZoneException e = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(f));
+    assertTrue(
+        e.getMessage().contains(f + ":6: old.example.net.: more than one DNAME"), e.getMessage());
+  }
+
+  @Test
   void cnameAndOtherDataIsRejectedWithLine() throws Exception {
     Path f =
         write("example.net.zone", HEAD + "\n; comment\nwww IN CNAME ns1\nwww IN A 192.0.2.9\n");
