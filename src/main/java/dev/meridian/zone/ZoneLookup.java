@@ -245,7 +245,8 @@ public final class ZoneLookup {
     int start = 0;
     AtomicInteger turn = node.turn(index);
     if (turn != null && options.rotates(zone.origin())) {
-      start = Math.floorMod(turn.getAndIncrement(), set.length);
+      int k = options.fixedTurn() >= 0 ? options.fixedTurn() : turn.getAndIncrement();
+      start = Math.floorMod(k, set.length);
     }
     for (int k = 0; k < set.length; k++) {
       Record r = set[(start + k) % set.length];
