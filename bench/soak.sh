@@ -187,6 +187,8 @@ drops_after=$(udp_drops)
 
 # ---- report -----------------------------------------------------------------------------------
 echo "soak: $seconds s at $qps queries/s ($plain without ECS + $ecs with ECS 81.2.69.0/24) against 127.0.0.1:$port"
+lost=$(grep -h "Queries lost:" "$work/perf1.out" "$work/perf2.out" | awk '{ l += $3 } END { print l + 0 }')
+odd_rcodes=$(latencies "$work/perf1.out" "$work/perf2.out" | awk '$1 == "R" && $2 != "NOERROR" && $2 != "NXDOMAIN" { n += $3 } END { print n + 0 }')
 grep -h "Queries" "$work/perf1.out" "$work/perf2.out" | awk '
   /Queries sent:/ { s += $3 } /Queries completed:/ { c += $3 } /Queries lost:/ { l += $3 }
   /Queries interrupted:/ { i += $3 }
@@ -237,7 +239,16 @@ printf 'live heap after a full GC: before the run %.1f MB, after it %.1f MB\n' \
 awk -v b="$rss_before" -v a="$rss_after" '{ if ($2 > m) m = $2 }
   END { printf "RSS: %.0f MB before the run, %.0f MB after it, %.0f MB at most (10 s samples)\n", b / 1024, a / 1024, m / 1024 }' "$work/rss.log"
 echo "backend flaps: $(grep -c . "$work/flaps.log"); health changes logged: $(grep -c 'INFO health: .* \(up\|down\):' "$work/meridian.log") ($(grep -c ' down:' "$work/meridian.log") down, $(grep -c ' up:' "$work/meridian.log") up)"
-echo "zone reloads: $(grep -c . "$work/reloads.log") written, $(grep -c 'reload: zone example.com' "$work/meridian.log") applied; serial served at the end $last_serial (last written $written_serial)"
+written=$(grep -c . "$work/reloads.log" || true); applied=$(grep -c 'reload: zone example.com' "$work/meridian.log" || true)
+echo "zone reloads: $written written, $applied applied; serial served at the end $last_serial (last written $written_serial)"
 echo "host: $(nproc) cores; load average (1 min) $load_before before the run, $load_after at its end (other work on the host shares the cores)"
 problems=$(grep -c 'SEVERE\|WARNING' "$work/meridian.log" || true)
 echo "server log: $problems SEVERE/WARNING lines$( [[ $problems -gt 0 ]] && { echo ':'; grep 'SEVERE\|WARNING' "$work/meridian.log" | sort | uniq -c | sort -rn | head -5; } )"
+# verdict: no query lost, every answer NOERROR or NXDOMAIN (the query mix has no other), every
+# reload applied, and the live heap after a full GC not grown by more than 25% + 1 MB
+verdict=()
+[[ $lost -eq 0 ]] || verdict+=("$lost queries lost")
+[[ $odd_rcodes -eq 0 ]] || verdict+=("$odd_rcodes answers neither NOERROR nor NXDOMAIN")
+[[ $written -eq $applied && "$last_serial" == "${written_serial:-2026112401}" ]] || verdict+=("reloads missed")
+awk -v b="$heap_before" -v a="$heap_after" 'BEGIN { exit !(a <= b * 1.25 + 1024) }' || verdict+=("live heap grew")
+if [[ ${#verdict[@]} -eq 0 ]]; then echo "soak: PASS"; else echo "soak: FAIL (${verdict[*]})"; exit 1; fi
