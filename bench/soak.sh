@@ -26,6 +26,7 @@ done
 work=$(mktemp -d)
 mer=""; perf=(); flapper=""; reloader=""; sampler=""
 stop_all() {
+  set +e # stop everything, whatever fails (a backend may be gone already)
   local p f
   for p in $flapper $reloader $sampler "${perf[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in $flapper $reloader $sampler "${perf[@]}"; do wait "$p" 2>/dev/null || true; done
