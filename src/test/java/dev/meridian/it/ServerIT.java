@@ -260,9 +260,7 @@ class ServerIT {
 
   @Test
   void digGetsTheSameAnswersWhenInstalled() throws Exception {
-    Path dig = Path.of("/usr/bin/dig");
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        Files.isExecutable(dig), "dig is not installed (apt-get install bind9-dnsutils)");
+    Path dig = Tools.require("/usr/bin/dig", "apt-get install bind9-dnsutils");
     try (TestServer s = TestServer.start("", COM)) {
       String udp =
           run(
