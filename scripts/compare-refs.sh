@@ -16,7 +16,10 @@
 # Usage: scripts/compare-refs.sh [QUERYFILE]   (env: NSD_PORT KNOT_PORT MERIDIAN_PORT, default
 # 5300-5302; KEEP=DIR keeps every normalised answer in DIR; ONLY=REGEX runs matching lines only;
 # EDE=1 compares Extended DNS Error options too: NSD sets them where Knot does not, so they are
-# left out by default)
+# left out by default; AUTH_NS=strip drops, from all three answers, the NS RRset in the authority
+# section of a positive authoritative answer and the A/AAAA of those name servers in the
+# additional section, and the section counts (NSD adds them by default, Knot never), so that
+# this one policy difference does not hide others)
 set -euo pipefail
 # shellcheck source=scripts/nsd-lib.sh
 . "$(dirname "$0")/../scripts/nsd-lib.sh"
@@ -27,7 +30,7 @@ knot_port=${KNOT_PORT:-5301}
 mer_port=${MERIDIAN_PORT:-5302}
 QTYPES="A AAAA NS SOA MX TXT CNAME DNAME DS ANY SRV PTR NAPTR CAA TYPE65280"
 FLAG_SETS=("+cd" "+dnssec" "+rec" "+adflag" "+zflag" "+bufsize=512" "+bufsize=1232"
-  "+bufsize=4096" "+noedns" "+tcp" "+edns=1" "+ednsflags=0x10" "+ednsopt=65001:abcd" "+nsid"
+  "+bufsize=4096" "+noedns" "+tcp" "+edns=1 +noednsneg" "+ednsflags=0x10" "+ednsopt=65001:abcd" "+nsid"
   "+cookie")
 work=$(mktemp -d)
 knot_pid=; mer_pid=
@@ -88,6 +91,19 @@ normalize() {
     END { if (!got) print "0NO ANSWER" }
   ' | LC_ALL=C sort | sed 's/^[0-9]//'
 }
+# AUTH_NS=strip: see the top of the file; reads the normalised answer twice
+strip_auth_ns() {
+  awk 'NR == FNR {
+         if ($1 == "HEADER" && /status: NOERROR/) ok = 1
+         if ($1 == "FLAGS" && / aa[ ;]/) aa = 1
+         if ($1 == "ANSWER") ans = 1
+         if ($1 == "AUTHORITY" && $5 == "NS") ns[tolower($6)] = 1
+         next }
+       $1 == "FLAGS" { sub(/, AUTHORITY: [0-9]+, ADDITIONAL: [0-9]+/, "") }
+       ok && aa && ans && $1 == "AUTHORITY" && $5 == "NS" { next }
+       ok && aa && ans && $1 == "ADDITIONAL" && ($5 == "A" || $5 == "AAAA") && (tolower($2) in ns) { next }
+       { print }' "$1" "$1"
+}
 ask() { # port name type opts...
   local port=$1 name=$2 type=$3
   shift 3
@@ -123,7 +139,7 @@ ask() { # port name type opts...
       done
     done < "$work/owners" | LC_ALL=C sort -u | while read -r e; do echo "$e A"; echo "$e TXT"; done
   done
-} | awk '!seen[$0]++' > "$work/query-list"
+} | awk '{ $1 = $1 } !seen[$0]++' > "$work/query-list"
 
 [[ -n "${KEEP:-}" ]] && mkdir -p "$KEEP"
 same=0; must=0; refs=0; refs_nsd=0; refs_knot=0; refs_none=0; i=0
@@ -139,6 +155,9 @@ while read -r name type opts; do
   # shellcheck disable=SC2086
   ask "$mer_port" "$name" "$type" $opts > "$work/m" &
   wait $p1 $p2 $!
+  if [[ "${AUTH_NS:-}" == strip ]]; then
+    for s in n k m; do strip_auth_ns "$work/$s" > "$work/$s.s"; mv "$work/$s.s" "$work/$s"; done
+  fi
   if [[ -n "${KEEP:-}" ]]; then
     for s in n k m; do { echo "## $name $type $opts"; cat "$work/$s"; } >> "$KEEP/$s.txt"; done
   fi

@@ -1,8 +1,9 @@
 # Shared by scripts/compare-nsd.sh, scripts/compare-refs.sh and bench/dns-bench.sh: run NSD on
 # loopback. nsd_start WORKDIR PORT ZONE_NAME...: each zone file must be WORKDIR/zones/NAME.zone.
 # Rate limiting is off (it would drop a benchmark's queries from one address); version and
-# identity are hidden (CH TXT queries are REFUSED); loopback may AXFR. The pid file is
-# WORKDIR/nsd.pid.
+# identity are hidden (CH TXT queries are REFUSED); loopback may AXFR; NSD_MINIMAL=yes sets
+# minimal-responses (no NS RRset in the authority section of positive answers, as Knot).
+# The pid file is WORKDIR/nsd.pid.
 nsd_start() {
   local work=$1 port=$2 zone
   shift 2
@@ -20,6 +21,7 @@ server:
   rrl-ratelimit: 0
   hide-version: yes
   hide-identity: yes
+  minimal-responses: ${NSD_MINIMAL:-no}
   logfile: "$work/nsd.log"
 remote-control:
   control-enable: no
