@@ -2,22 +2,15 @@ package dev.meridian.server;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -41,20 +34,15 @@ final class TcpListener implements AutoCloseable {
 
   private final ServerSocketChannel server;
   private final Selector selector;
-  private final TcpLimits limits;
   private final PacketProcessor processor;
   private final ServerStats stats;
   private final Thread loop;
   private final ThreadPoolExecutor workers;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  private final long idleNanos;
-  private final long busyIdleNanos;
-  private final long messageNanos;
   private volatile boolean stopping;
 
-  // selector thread only; connections in order of their last query, oldest first
-  private final LinkedHashMap<TcpConnection, Boolean> open = new LinkedHashMap<>(64, 0.75f, true);
-  private final Map<InetAddress, Integer> perClient = new HashMap<>();
+  // selector thread only
+  private final TcpConnectionTable table;
   private final ByteBuffer readBuffer = ByteBuffer.allocate(65536 + 2);
   private final byte[] scratch = new byte[65535];
   private long now;
@@ -72,12 +60,9 @@ final class TcpListener implements AutoCloseable {
       server.close();
       throw e;
     }
-    this.limits = limits;
+    this.table = new TcpConnectionTable(limits, s);
     this.processor = processor;
     this.stats = s;
-    this.idleNanos = limits.idleTimeout().toNanos();
-    this.busyIdleNanos = Math.min(idleNanos, limits.busyIdleTimeout().toNanos());
-    this.messageNanos = limits.messageTimeout().toNanos();
     this.workers =
         new ThreadPoolExecutor(
             WORKERS,
@@ -127,13 +112,13 @@ final class TcpListener implements AutoCloseable {
         }
         if (now - lastSweep >= SWEEP_NANOS) {
           lastSweep = now;
-          sweep();
+          table.sweep(now);
         }
       } catch (Throwable t) { // thread root: one connection never stops the listener
         LOG.log(Level.ERROR, "tcp listener error, continuing: " + t, t);
       }
     }
-    new ArrayList<>(open.keySet()).forEach(this::drop);
+    table.dropAll();
     closeQuietly(selector);
   }
 
@@ -147,13 +132,10 @@ final class TcpListener implements AutoCloseable {
     }
   }
 
-  /** RFC 7766 section 10: a per-client cap, and room made by closing the longest-waiting. */
   private void admit(SocketChannel ch) throws IOException {
     InetAddress client = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
-    InetAddress clientKey = clientKey(client);
-    if (perClient.getOrDefault(clientKey, 0) >= limits.maxPerClient()
-        || (open.size() >= limits.maxConnections() && !evictOne())) {
-      stats.tcpRejected.increment();
+    InetAddress clientKey = TcpConnectionTable.clientKey(client);
+    if (!table.makeRoom(clientKey)) {
       closeQuietly(ch);
       return;
     }
@@ -161,20 +143,7 @@ final class TcpListener implements AutoCloseable {
     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
     TcpConnection c = new TcpConnection(ch, client, clientKey, now);
     c.key = ch.register(selector, SelectionKey.OP_READ, c);
-    open.put(c, Boolean.TRUE);
-    perClient.merge(clientKey, 1, Integer::sum);
-  }
-
-  /** Closes the connection whose last query is oldest and which owes no output; false if none. */
-  private boolean evictOne() {
-    for (TcpConnection c : open.keySet()) {
-      if (!c.busy && !c.hasOutput()) {
-        stats.tcpEvicted.increment();
-        drop(c);
-        return true;
-      }
-    }
-    return false;
+    table.add(c);
   }
 
   private void ready(TcpConnection c, SelectionKey k) {
@@ -187,7 +156,7 @@ final class TcpListener implements AutoCloseable {
       }
       afterEvent(c);
     } catch (IOException e) {
-      drop(c); // reset by the peer, a zero-length message, or a write to a closed socket
+      table.drop(c); // reset by the peer, a zero-length message, or a write to a closed socket
     }
   }
 
@@ -204,7 +173,7 @@ final class TcpListener implements AutoCloseable {
   /** One complete message: answered here, or handed to a worker for transfers and updates. */
   private void receive(TcpConnection c, byte[] packet, int length) throws IOException {
     c.lastQuery = now;
-    open.get(c); // access order: this connection is now the most recently active
+    table.touch(c);
     stats.tcpQueries.increment();
     if (!runsOnWorker(packet, length)) {
       processor.handle(packet, length, c.client, true, wire -> c.enqueue(wire, now));
@@ -225,7 +194,7 @@ final class TcpListener implements AutoCloseable {
           c.client,
           true,
           wire -> {
-            c.enqueueWaiting(wire, messageNanos);
+            c.enqueueWaiting(wire, table.messageNanos());
             post(() -> flushFromWorker(c));
           });
     } catch (IOException e) {
@@ -246,7 +215,7 @@ final class TcpListener implements AutoCloseable {
       c.flush(now);
       afterEvent(c);
     } catch (IOException e) {
-      drop(c);
+      table.drop(c);
     }
   }
 
@@ -255,7 +224,8 @@ final class TcpListener implements AutoCloseable {
       return;
     }
     if (close) {
-      drop(c);
+      stats.tcpTimedOut.increment(); // the client stopped reading its transfer
+      table.drop(c);
       return;
     }
     c.busy = false;
@@ -273,7 +243,7 @@ final class TcpListener implements AutoCloseable {
       }
       afterEvent(c);
     } catch (IOException e) {
-      drop(c);
+      table.drop(c);
     }
   }
 
@@ -288,7 +258,7 @@ final class TcpListener implements AutoCloseable {
     }
     boolean output = c.hasOutput();
     if (c.endOfInput && !output && !c.busy && c.stash == null) {
-      drop(c); // the client finished sending and has every answer
+      table.drop(c); // the client finished sending and has every answer
       return;
     }
     int ops = output ? SelectionKey.OP_WRITE : 0;
@@ -298,36 +268,6 @@ final class TcpListener implements AutoCloseable {
     if (c.key.isValid() && c.key.interestOps() != ops) {
       c.key.interestOps(ops);
     }
-  }
-
-  /** Closes connections past their idle timeout, message deadline or output deadline. */
-  private void sweep() {
-    long idle = open.size() > limits.maxConnections() / 2 ? busyIdleNanos : idleNanos;
-    List<TcpConnection> expired = new ArrayList<>();
-    for (TcpConnection c : open.keySet()) {
-      if (c.isOutputStalled(now, messageNanos)
-          || (c.reading && now - c.messageStart > messageNanos)) {
-        expired.add(c);
-      } else if (!c.reading && !c.busy && !c.hasOutput() && now - c.lastQuery > idle) {
-        expired.add(c);
-      }
-    }
-    for (TcpConnection c : expired) {
-      stats.tcpTimedOut.increment();
-      drop(c);
-    }
-  }
-
-  private void drop(TcpConnection c) {
-    if (!c.markClosed()) {
-      return;
-    }
-    if (c.key != null) {
-      c.key.cancel();
-    }
-    closeQuietly(c.channel);
-    open.remove(c);
-    perClient.computeIfPresent(c.clientKey, (k, n) -> n > 1 ? n - 1 : null);
   }
 
   private void post(Runnable r) {
@@ -349,20 +289,6 @@ final class TcpListener implements AutoCloseable {
     }
     int qtype = ((p[end] & 0xFF) << 8) | (p[end + 1] & 0xFF);
     return qtype == 252 || qtype == 251; // AXFR, IXFR
-  }
-
-  /** One IPv4 address, or one IPv6 /64 (a single host's usual share). */
-  static InetAddress clientKey(InetAddress a) {
-    if (!(a instanceof Inet6Address)) {
-      return a;
-    }
-    byte[] b = a.getAddress();
-    java.util.Arrays.fill(b, 8, 16, (byte) 0);
-    try {
-      return InetAddress.getByAddress(b);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("16 bytes rejected as an address", e);
-    }
   }
 
   @Override

@@ -190,6 +190,48 @@ class TcpLimitsIT {
     }
   }
 
+  @Test
+  void closesAClientThatStopsReadingItsTransferWhileServingOthers() throws Exception {
+    java.nio.file.Path zone =
+        java.nio.file.Files.createTempDirectory("meridian-slow").resolve("example.net.zone");
+    StringBuilder z = new StringBuilder("$TTL 300\n@ IN SOA ns1 host 7 7200 3600 1209600 60\n");
+    z.append("@ IN NS ns1\nns1 IN A 192.0.2.1\n");
+    String txt = " \"" + "x".repeat(250) + "\"";
+    for (int i = 0; i < 3000; i++) { // about 7.5 MB: more than socket buffers hold
+      z.append("t").append(i).append(" IN TXT").append(txt.repeat(10)).append('\n');
+    }
+    java.nio.file.Files.writeString(zone, z.toString());
+    try (TestServer s = TestServer.start("tcp: {message_timeout: 500ms}\n", zone.toString());
+        Socket slow = new Socket()) {
+      slow.setReceiveBufferSize(4096);
+      slow.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.port()));
+      slow.getOutputStream().write(frame(query("example.net.", Type.AXFR)));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (s.server().stats().tcpTimedOut() == 0 && System.nanoTime() < deadline) {
+        long t0 = System.nanoTime();
+        try (Socket other = connect(CLIENT, new InetSocketAddress(ATTACKER, s.port()))) {
+          assertEquals(1, pipelined(other, "ns1.example.net.").size());
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 1000, "another client waited " + ms + " ms");
+      }
+      assertEquals(1, s.server().stats().tcpTimedOut(), "the stalled reader was closed");
+      slow.setSoTimeout(5000);
+      DataInputStream in = new DataInputStream(slow.getInputStream());
+      int soas = 0;
+      try {
+        while (true) {
+          for (Record r : read(in).getSection(Section.ANSWER)) {
+            soas += r.getType() == Type.SOA ? 1 : 0;
+          }
+        }
+      } catch (IOException e) {
+        // EOF or reset: the server gave up on it
+      }
+      assertEquals(1, soas, "the transfer was cut before its closing SOA");
+    }
+  }
+
   static Socket connect(InetAddress from, InetSocketAddress to) throws IOException {
     Socket c = new Socket();
     c.bind(new InetSocketAddress(from, 0));
