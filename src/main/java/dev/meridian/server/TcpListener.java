@@ -46,6 +46,7 @@ final class TcpListener implements AutoCloseable {
   private final ByteBuffer readBuffer = ByteBuffer.allocate(65536 + 2);
   private final byte[] scratch = new byte[65535];
   private long now;
+  private long lastAcceptError;
 
   TcpListener(InetSocketAddress address, TcpLimits limits, PacketProcessor processor, ServerStats s)
       throws IOException {
@@ -122,13 +123,25 @@ final class TcpListener implements AutoCloseable {
     closeQuietly(selector);
   }
 
-  private void acceptAll() throws IOException {
+  private void acceptAll() {
     for (int i = 0; i < 256; i++) { // then serve the ready connections before accepting more
-      SocketChannel ch = server.accept();
-      if (ch == null) {
+      SocketChannel ch = null;
+      try {
+        ch = server.accept();
+        if (ch == null) {
+          return;
+        }
+        admit(ch);
+      } catch (IOException e) {
+        if (ch != null) {
+          closeQuietly(ch); // reset before we could register it
+        }
+        if (now - lastAcceptError > 10_000_000_000L || lastAcceptError == 0) {
+          lastAcceptError = now; // e.g. out of file descriptors: say so every 10 s, not per try
+          LOG.log(Level.WARNING, "tcp accept failed, continuing: " + e);
+        }
         return;
       }
-      admit(ch);
     }
   }
 
