@@ -75,13 +75,16 @@ class TrafficIT {
   }
 
   @Test
-  void geoSendsEachContinentToItsRegionWithTheDatabaseNetworkAsScope() throws Exception {
+  void geoSendsEachContinentToItsRegionWithTheMergedRangeAsScope() throws Exception {
     Message eu = ask("www.example.com.", Type.A, "81.2.69.0/24");
     assertEquals(Set.of("198.51.100.20", "198.51.100.21"), answers(eu), "Europe: eu-west L7");
     ClientSubnetOption s = ecs(eu);
     assertEquals(24, s.getSourcePrefixLength(), "source echoed");
     assertEquals(InetAddress.getByName("81.2.69.0"), s.getAddress(), "address echoed");
-    assertEquals(18, s.getScopePrefixLength(), "scope: the database network 81.2.64.0/18");
+    assertEquals(
+        17,
+        s.getScopePrefixLength(),
+        "scope: 81.2.0.0/17, the database network 81.2.64.0/18 merged with its European neighbours");
     assertEquals(
         Set.of("192.0.2.20", "192.0.2.21"),
         answers(ask("www.example.com.", Type.A, "24.48.0.0/24")));
@@ -161,7 +164,7 @@ class TrafficIT {
     Message m = ask("api.example.com.", Type.A, "81.2.69.0/24");
     assertEquals(Type.CNAME, m.getSection(Section.ANSWER).get(0).getType());
     assertTrue(answers(m).contains("198.51.100.20"), m.toString());
-    assertEquals(18, ecs(m).getScopePrefixLength());
+    assertEquals(17, ecs(m).getScopePrefixLength());
   }
 
   @Test
@@ -184,7 +187,7 @@ class TrafficIT {
         Section.ADDITIONAL);
     String txt = server.resolver(false).send(q).sectionToString(Section.ANSWER);
     assertTrue(txt.contains("rule: continent EU -> eu-west, us-east, ap-south"), txt);
-    assertTrue(txt.contains("ECS scope: /18"), txt);
+    assertTrue(txt.contains("ECS scope: /17"), txt);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
     int code =
@@ -201,7 +204,9 @@ class TrafficIT {
         text.contains("answer: 198.51.100.20, 198.51.100.21")
             || text.contains("answer: 198.51.100.21, 198.51.100.20"),
         text);
-    assertTrue(text.contains("ECS scope: /18"), text);
+    assertTrue(text.contains("database network 81.2.64.0/18"), text);
+    assertTrue(text.contains("scope 81.2.0.0/17: every address in it gets these regions"), text);
+    assertTrue(text.contains("ECS scope: /17"), text);
     assertFalse(text.contains("Exception"), text);
   }
 }
