@@ -88,29 +88,29 @@ final class TreeWalk {
     }
     long[] out = {-1, -1, -1};
     int[] pos = {at};
-    long[] head = control(b, pos);
+    long[] head = control(b, pos, at);
     if (head[0] != 7) {
       throw new IOException("metadata is not a map");
     }
     for (long i = 0; i < head[1]; i++) {
-      long[] key = control(b, pos);
-      byte[] name = new byte[(int) key[1]];
-      b.get(pos[0], name);
-      pos[0] += name.length;
-      String k = new String(name, java.nio.charset.StandardCharsets.UTF_8);
-      long[] value = control(b, pos);
+      long[] key = control(b, pos, at);
+      String k = new String(bytes(b, pos, key), java.nio.charset.StandardCharsets.UTF_8);
+      long[] value = control(b, pos, at);
       int slot =
-          k.equals("node_count")
-              ? 0
-              : k.equals("record_size") ? 1 : k.equals("ip_version") ? 2 : -1;
+          switch (k) {
+            case "node_count" -> 0;
+            case "record_size" -> 1;
+            case "ip_version" -> 2;
+            default -> -1;
+          };
       if (slot >= 0) {
         long v = 0;
-        for (int j = 0; j < value[1]; j++) {
-          v = v << 8 | (b.get(pos[0]++) & 0xFF);
+        for (byte x : bytes(b, pos, value)) {
+          v = v << 8 | (x & 0xFF);
         }
         out[slot] = v;
       } else {
-        skip(b, pos, value);
+        skip(b, pos, value, at);
       }
     }
     if (out[0] < 0 || out[1] < 0 || out[2] < 0) {
@@ -119,45 +119,68 @@ final class TreeWalk {
     return out;
   }
 
-  /** Reads a control byte (and extended type and size bytes): {type, size}. */
-  private static long[] control(ByteBuffer b, int[] pos) {
+  /**
+   * Reads a control byte (and extended type and size bytes): {type, size, offset of the payload}. A
+   * pointer is followed (relative to {@code base}, the metadata's start) to what it points at.
+   */
+  private static long[] control(ByteBuffer b, int[] pos, int base) {
     int c = b.get(pos[0]++) & 0xFF;
     int type = c >>> 5;
+    if (type == 1) {
+      int ss = (c >>> 3) & 3;
+      long p = ss == 3 ? 0 : c & 7;
+      for (int i = 0; i <= ss; i++) {
+        p = p << 8 | (b.get(pos[0]++) & 0xFF);
+      }
+      p += ss == 1 ? 2048 : ss == 2 ? 526336 : 0;
+      int[] there = {base + (int) p};
+      return control(b, there, base); // pos stays after the pointer
+    }
     if (type == 0) {
       type = 7 + (b.get(pos[0]++) & 0xFF);
     }
     long size = c & 0x1F;
-    if (type == 1) {
-      return new long[] {type, size}; // pointers: not in metadata
-    }
-    int extra = size < 29 ? 0 : (int) size - 28;
-    long base = size < 29 ? size : size == 29 ? 29 : size == 30 ? 285 : 65821;
-    if (extra > 0) {
+    if (size >= 29) {
+      int extra = (int) size - 28;
       long v = 0;
       for (int i = 0; i < extra; i++) {
         v = v << 8 | (b.get(pos[0]++) & 0xFF);
       }
-      size = base + v;
+      size = (size == 29 ? 29 : size == 30 ? 285 : 65821) + v;
     }
-    return new long[] {type, size};
+    return new long[] {type, size, pos[0]};
   }
 
-  private static void skip(ByteBuffer b, int[] pos, long[] head) throws IOException {
+  /**
+   * The payload bytes of a scalar; {@code pos} moves past it unless it was reached by a pointer.
+   */
+  private static byte[] bytes(ByteBuffer b, int[] pos, long[] head) {
+    byte[] out = new byte[(int) head[1]];
+    b.get((int) head[2], out);
+    if (head[2] == pos[0]) {
+      pos[0] += out.length;
+    }
+    return out;
+  }
+
+  private static void skip(ByteBuffer b, int[] pos, long[] head, int base) {
+    if (head[2] != pos[0]) {
+      return; // reached through a pointer: nothing of it lies here
+    }
     int type = (int) head[0];
     long size = head[1];
     switch (type) {
       case 7 -> {
         for (long i = 0; i < size * 2; i++) {
-          skip(b, pos, control(b, pos));
+          skip(b, pos, control(b, pos, base), base);
         }
       }
       case 11 -> {
         for (long i = 0; i < size; i++) {
-          skip(b, pos, control(b, pos));
+          skip(b, pos, control(b, pos, base), base);
         }
       }
       case 14 -> {} // boolean: the size is the value
-      case 1 -> throw new IOException("pointer in metadata");
       default -> pos[0] += (int) size; // strings, bytes, numbers: size bytes follow
     }
   }
