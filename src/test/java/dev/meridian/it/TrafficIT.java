@@ -180,6 +180,9 @@ class TrafficIT {
         aaaa.getSection(Section.ANSWER).isEmpty(),
         "no IPv6 L4 endpoint and no static AAAA: NODATA");
     assertEquals(0, ecs(aaaa).getScopePrefixLength(), "NODATA for every client: scope 0");
+    Message mx = ask("www.example.com.", Type.MX, "81.2.69.0/24");
+    assertTrue(mx.getSection(Section.ANSWER).isEmpty(), "no MX at a geo name: NODATA");
+    assertEquals(0, ecs(mx).getScopePrefixLength(), "other types do not depend on location");
   }
 
   @Test
