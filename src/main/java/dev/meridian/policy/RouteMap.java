@@ -82,6 +82,9 @@ public final class RouteMap {
       return pack(r, scope(i, h, l));
     }
     int depth = -r; // an alias: the 32 bits after the alias prefix are the IPv4 address
+    if (depth > 96) {
+      return pack(unknown, 128); // no room for an IPv4 address: a broken database, this host only
+    }
     long top = depth < 64 ? h << depth | l >>> (64 - depth) : l << (depth - 64);
     return ipv4(top >>> 32, depth);
   }
