@@ -169,11 +169,12 @@ status=0
 if ((unbound)); then
   # --- each server behind a counting proxy and its own Unbound with the subnet cache ------------
   cat >"$work/proxy.py" <<'PY'
-import socket, sys, threading
+import os, socket, sys, threading
 listen, target, countfile = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", listen))
 n = 0
+seen = set()  # queries without their ID: a retransmission is not a new query
 lock = threading.Lock()
 def relay(data, client):
     global n
@@ -190,13 +191,16 @@ while True:
     data, client = s.recvfrom(65535)
     with lock:
         n += 1
-        open(countfile, "w").write(str(n))
+        seen.add(data[2:])
+        with open(countfile + ".tmp", "w") as f:
+            f.write("%d %d\n" % (len(seen), n))
+        os.replace(countfile + ".tmp", countfile)
     threading.Thread(target=relay, args=(data, client), daemon=True).start()
 PY
   for side in g m; do
     if [[ $side == g ]]; then proxy=$g_proxy; auth=$g_port; port=$g_unbound
     else proxy=$m_proxy; auth=$m_port; port=$m_unbound; fi
-    echo 0 >"$work/$side.count"
+    echo 0 0 >"$work/$side.count"
     python3 "$work/proxy.py" "$proxy" "$auth" "$work/$side.count" &
     pids+=($!)
     cat >"$work/$side/unbound.conf" <<CONF
@@ -235,7 +239,7 @@ CONF
   for p in "$g_unbound" "$m_unbound"; do
     dig +short +tries=1 +time=2 @127.0.0.1 -p "$p" example.com NS >/dev/null || true
   done
-  g0=$(cat "$work/g.count"); m0=$(cat "$work/m.count")
+  read -r g0 g0p <"$work/g.count"; read -r m0 m0p <"$work/m.count"
   # clients as they cluster in real traffic: 20 random /16s, 10 random /24s in each (seeded);
   # UNBOUND_CLIENTS=uniform: 200 /24s drawn from the whole IPv4 space instead
   clients=${UNBOUND_CLIENTS:-clustered}
@@ -257,11 +261,12 @@ PY
     b=$(dig +short +tries=2 +time=2 @127.0.0.1 -p "$m_unbound" www.example.com A "+subnet=$subnet" | sort | head -1)
     [[ "$(region "$a")" == "$(region "$b")" ]] && same=$((same + 1))
   done <"$work/clients"
-  g1=$(cat "$work/g.count"); m1=$(cat "$work/m.count")
+  read -r g1 g1p <"$work/g.count"; read -r m1 m1p <"$work/m.count"
   n=$(wc -l <"$work/clients")
   echo "through Unbound (subnetcache, max-client-subnet-ipv4 24): $n client /24s ($clients)," \
-    "same region for $same; queries reaching the authoritative: gdnsd $((g1 - g0))," \
-    "Meridian $((m1 - m0))"
+    "same region for $same; distinct queries reaching the authoritative: gdnsd $((g1 - g0))," \
+    "Meridian $((m1 - m0)) (packets, with Unbound's retransmissions: gdnsd $((g1p - g0p))," \
+    "Meridian $((m1p - m0p)))"
   if ((m1 - m0 > g1 - g0)); then status=1; fi
 fi
 exit $status
