@@ -149,7 +149,8 @@ public final class QueryEngine implements QueryHandler {
       Snapshot s, Service service, InetAddress subject, boolean v6, List<String> trace) {
     TrafficPolicy p = service.policy();
     Location loc = null;
-    if (p.usesLocation()) {
+    if (p.usesLocation() && trace != null) {
+      // answers route by the policy's route map; the database's own view is for explanations
       loc = s.geo().locate(subject);
       if (trace != null) {
         trace.add("client " + subject.getHostAddress() + ": " + loc.describe());
