@@ -228,6 +228,17 @@ class FastPathTest {
   }
 
   private static ClientSubnetOption ecs(SplittableRandom rnd) throws Exception {
+    if (rnd.nextInt(3) == 0) { // IPv6 (documentation space), /0 to /64
+      int prefix = rnd.nextInt(65);
+      byte[] a = new byte[16];
+      a[0] = 0x20;
+      a[1] = 0x01;
+      a[2] = 0x0d;
+      a[3] = (byte) 0xb8;
+      a[4] = (byte) rnd.nextInt(256);
+      return new ClientSubnetOption(
+          prefix, org.xbill.DNS.Address.truncate(InetAddress.getByAddress(a), prefix));
+    }
     int prefix = rnd.nextInt(25);
     byte[] a = {(byte) (1 + rnd.nextInt(200)), (byte) rnd.nextInt(256), (byte) rnd.nextInt(256), 0};
     return new ClientSubnetOption(
