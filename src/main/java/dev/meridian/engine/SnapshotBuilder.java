@@ -87,16 +87,11 @@ public final class SnapshotBuilder {
               t.index(), t.address(), regionsOf.getOrDefault(t.index(), Set.of()), t.check()));
     }
     PolicyTable policies = new PolicyTable(services);
-    return new Snapshot(
-        index,
-        config,
-        options,
-        policies,
-        geo,
-        HealthTable.initial(generation, all),
-        all,
-        generation,
-        FastAnswers.build(index, options, n -> policies.get(n) != null, null));
+    HealthTable health = HealthTable.initial(generation, all);
+    FastAnswers fast =
+        FastAnswers.build(index, options, n -> policies.get(n) != null, null)
+            .withServices(index, options, policies, health);
+    return new Snapshot(index, config, options, policies, geo, health, all, generation, fast);
   }
 
   /** Things worth a log line that do not stop the load. */

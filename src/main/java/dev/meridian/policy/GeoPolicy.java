@@ -124,6 +124,36 @@ public final class GeoPolicy implements TrafficPolicy {
     return Selection.empty(scope);
   }
 
+  /**
+   * Each region's rotations under {@code health}, and for each route the first region of its order
+   * that answers, as {@link #select} walks it; -1 where the walk meets a region without endpoints
+   * of the family (NODATA or static records) or finds nothing live.
+   */
+  @Override
+  public Plan plan(boolean v6, HealthView health) {
+    List<List<Selection>> byRegion = new ArrayList<>();
+    for (int r = 0; r < regions.length; r++) {
+      byRegion.add(Plan.rotations(tiers[r], v6, health, max, regions[r].minUp()));
+    }
+    int[] groupOfRoute = new int[map.routeCount()];
+    for (int id = 0; id < groupOfRoute.length; id++) {
+      groupOfRoute[id] = -1;
+      if (!hasFamily[v6 ? 1 : 0]) {
+        continue;
+      }
+      for (int r : map.order(id)) {
+        if (Rotation.ofFamily(tiers[r], v6) == 0) {
+          break;
+        }
+        if (!byRegion.get(r).isEmpty()) {
+          groupOfRoute[id] = r;
+          break;
+        }
+      }
+    }
+    return new Plan(map, groupOfRoute, byRegion);
+  }
+
   /** Region indexes by great-circle distance from the client; file order if it has no position. */
   private static int[] nearest(Region[] regions, Location loc, List<String> trace) {
     int n = regions.length;

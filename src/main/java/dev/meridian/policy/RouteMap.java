@@ -68,7 +68,7 @@ public final class RouteMap {
   public long find(InetAddress address) {
     byte[] b = address.getAddress();
     if (b.length == 4) {
-      return ipv4(ipv4Value(b, 0), 0);
+      return findIpv4(ipv4Value(b, 0));
     }
     long h = 0;
     long l = 0;
@@ -76,6 +76,16 @@ public final class RouteMap {
       h = h << 8 | (b[i] & 0xFF);
       l = l << 8 | (b[8 + i] & 0xFF);
     }
+    return findIpv6(h, l);
+  }
+
+  /** As {@link #find}, for the IPv4 address {@code v4} (its 32 bits); allocates nothing. */
+  public long findIpv4(long v4) {
+    return ipv4(v4, 0);
+  }
+
+  /** As {@link #find}, for the IPv6 address {@code h:l} (high and low 64 bits). */
+  public long findIpv6(long h, long l) {
     int i = index(h, l);
     int r = route[i];
     if (r >= 0) {

@@ -69,7 +69,7 @@ public final class PacketProcessor {
       return;
     }
     FastResponder.State state = fastState.get();
-    int fastLength = fast.respond(packet, length, tcp, state);
+    int fastLength = fast.respond(packet, length, client, tcp, state);
     if (fastLength > 0) {
       sink.send(state.out, fastLength); // answered from bytes encoded at load
       return;
