@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -14,12 +15,18 @@ import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Tokenizer;
 
 /**
  * Reads master files (RFC 1035 section 5: $ORIGIN, $TTL, $INCLUDE, parentheses, escapes) with
  * dnsjava's {@link Master}. The zone's name is the file name without {@code .zone}. Stateless.
  */
 public final class ZoneFileLoader {
+  /** $INCLUDE nesting and fan-out allowed; dnsjava itself follows includes without limit. */
+  static final int MAX_INCLUDE_DEPTH = 8;
+
+  static final int MAX_INCLUDED_FILES = 64;
+
   private static final Pattern INCLUDE =
       Pattern.compile("^(\\$INCLUDE\\s+)(\"[^\"]+\"|\\S+)(.*)$", Pattern.CASE_INSENSITIVE);
 
@@ -89,10 +96,13 @@ public final class ZoneFileLoader {
   public static Loaded load(Path file, Name origin) throws ZoneException {
     byte[] text;
     try {
-      text = rewriteIncludes(Files.readAllBytes(file), file);
+      text = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ZoneException(List.of(file + ": cannot read: " + e.getMessage()));
     }
+    checkIncludes(
+        file, text, new ArrayDeque<>(List.of(file.toAbsolutePath().normalize())), new int[1]);
+    text = rewriteIncludes(text, file);
     ZoneBuilder builder = new ZoneBuilder(origin, file.toString());
     LineCountingStream in = new LineCountingStream(new ByteArrayInputStream(text));
     try (Master master = new Master(in, origin)) {
@@ -110,13 +120,91 @@ public final class ZoneFileLoader {
     } catch (TextParseException e) {
       throw new ZoneException(List.of(located(e.getMessage(), file)));
     } catch (IOException e) {
-      throw new ZoneException(List.of(file + ": " + e.getMessage()));
+      throw new ZoneException(List.of(file + ":" + in.line() + ": " + e.getMessage()));
     } catch (RuntimeException e) { // dnsjava rejects some bad rdata with unchecked exceptions
-      throw new ZoneException(List.of(file + ": " + e));
+      throw new ZoneException(List.of(file + ":" + in.line() + ": " + e));
     }
     Zone zone = builder.build();
     return new Loaded(zone, builder.warnings());
   }
+
+  /**
+   * Follows every $INCLUDE (tokenized as dnsjava's {@link Master} does) before dnsjava opens them,
+   * so that a missing file, a cycle or runaway nesting is reported as {@code file:line} instead of
+   * hanging the load or losing the line. {@code text} is the file as written; {@code chain} holds
+   * the files being included, outermost first; {@code count} the files opened so far.
+   */
+  private static void checkIncludes(Path file, byte[] text, ArrayDeque<Path> chain, int[] count)
+      throws ZoneException {
+    Path dir = file.toAbsolutePath().getParent();
+    List<String> problems = new ArrayList<>();
+    try (Tokenizer st = new Tokenizer(new ByteArrayInputStream(text))) {
+      while (true) {
+        Tokenizer.Token t = st.get(true, false);
+        if (t.type() == Tokenizer.EOF) {
+          break;
+        }
+        if (t.isString() && "$INCLUDE".equalsIgnoreCase(t.value())) {
+          String target = st.getString();
+          String at = file + ":" + lineOf(st) + ": $INCLUDE " + target + ": ";
+          Path next = resolveInclude(dir, target);
+          if (next == null) {
+            problems.add(at + "not a file name");
+          } else if (chain.contains(next)) {
+            problems.add(at + "includes itself (" + chain.size() + " files deep)");
+          } else if (chain.size() > MAX_INCLUDE_DEPTH) {
+            problems.add(at + "nested deeper than " + MAX_INCLUDE_DEPTH + " files");
+          } else if (++count[0] > MAX_INCLUDED_FILES) {
+            problems.add(at + "more than " + MAX_INCLUDED_FILES + " included files");
+          } else {
+            byte[] included;
+            try {
+              included = Files.readAllBytes(next);
+            } catch (java.nio.file.NoSuchFileException e) {
+              problems.add(at + "no such file " + next);
+              break;
+            } catch (IOException | RuntimeException e) {
+              problems.add(at + "cannot read " + next + ": " + e.getMessage());
+              break;
+            }
+            chain.addLast(next);
+            checkIncludes(next, included, chain, count);
+            chain.removeLast();
+          }
+          if (!problems.isEmpty()) {
+            break;
+          }
+        }
+        while (t.type() != Tokenizer.EOL && t.type() != Tokenizer.EOF) {
+          t = st.get(); // the rest of this line, or of this parenthesised record
+        }
+      }
+    } catch (IOException e) {
+      // a syntax error: the real parse stops at the same place and reports it with its line
+    }
+    if (!problems.isEmpty()) {
+      throw new ZoneException(problems);
+    }
+  }
+
+  /** dnsjava's rule: an absolute path, or one relative to the including file's folder. */
+  private static Path resolveInclude(Path dir, String target) {
+    try {
+      Path p = Path.of(target);
+      return (p.isAbsolute() ? p : dir.resolve(p)).toAbsolutePath().normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      return null;
+    }
+  }
+
+  /** The tokenizer's current line: it reports it only inside an exception message. */
+  private static String lineOf(Tokenizer st) {
+    String m = st.exception("").getMessage();
+    Matcher n = LINE.matcher(m == null ? "" : m);
+    return n.find() ? n.group(1) : "1";
+  }
+
+  private static final Pattern LINE = Pattern.compile(":(\\d+):");
 
   /** dnsjava names a stream {@code <none>}; put the file there. */
   private static String located(String message, Path file) {
