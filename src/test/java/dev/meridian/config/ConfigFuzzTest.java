@@ -21,10 +21,17 @@ class ConfigFuzzTest {
   private static final Pattern LOCATED =
       Pattern.compile("^" + Pattern.quote(FILE.toString()) + ":\\d+: .+", Pattern.DOTALL);
 
+  /**
+   * Longer than any sane input needs; fuzzing gets more, as Jazzer instruments classes on first use
+   * and the first inputs run far slower.
+   */
+  private static final Duration HANG =
+      Duration.ofSeconds(System.getenv("JAZZER_FUZZ") == null ? 10 : 60);
+
   @FuzzTest(maxDuration = "5m")
   void anyYamlValidatesOrNamesFileAndLine(byte[] yaml) {
     String text = new String(yaml, StandardCharsets.UTF_8);
-    ConfigException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> parse(text));
+    ConfigException e = assertTimeoutPreemptively(HANG, () -> parse(text));
     if (e == null) {
       return;
     }
