@@ -56,12 +56,12 @@ for name in "${names[@]}"; do
     -Djazzer.instrumentation_includes='dev.meridian.**:org.xbill.DNS.**:com.fasterxml.jackson.**:org.yaml.snakeyaml.**' \
     >"$logs/$name.log" 2>&1
   status=$?
-  grep -E '^#[0-9]+ *(DONE|pulse)|stat::|Done [0-9]+ runs' "$logs/$name.log" | tail -2
+  grep -a -E '^#[0-9]+ *(DONE|pulse)|stat::|Done [0-9]+ runs' "$logs/$name.log" | tail -2
   new=$(comm -13 <(echo "$before") <(ls "$inputs" | sort) | grep -v '^$' || true)
   if [ "$status" -ne 0 ] || [ -n "$new" ]; then
     failed+=("$name")
     echo "!! $name: finding (exit $status)"
-    grep -A12 -E '^== Java (Exception|Assertion)' "$logs/$name.log" | grep -v 'jazzer\.\|java\.base/java\.util\.stream' | head -60
+    grep -a -A12 -E '^== Java (Exception|Assertion)' "$logs/$name.log" | grep -v 'jazzer\.\|java\.base/java\.util\.stream' | head -60
     for f in $new; do echo "   reproducer: $inputs/$f"; done
   else
     echo "ok $name: no finding"

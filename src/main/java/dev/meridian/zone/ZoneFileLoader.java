@@ -232,11 +232,15 @@ public final class ZoneFileLoader {
       Matcher m = INCLUDE.matcher(line);
       if (m.matches()) {
         String target = m.group(2).replace("\"", "");
-        Path p = Path.of(target);
-        if (!p.isAbsolute()) {
-          target = dir.resolve(p).toString();
+        try {
+          Path p = Path.of(target);
+          if (!p.isAbsolute()) {
+            target = dir.resolve(p).toString();
+          }
+          out.append(m.group(1)).append(target).append(m.group(3));
+        } catch (java.nio.file.InvalidPathException e) {
+          out.append(line); // not a file name (a NUL byte, say): dnsjava reports it with its line
         }
-        out.append(m.group(1)).append(target).append(m.group(3));
       } else {
         out.append(line);
       }

@@ -121,6 +121,14 @@ class ZoneFileLoaderTest {
   }
 
   @Test
+  void anIncludeThatIsNotAFileNameIsAnErrorWithItsLine() throws Exception {
+    // found by ZoneFileFuzzTest: a NUL byte made Path.of throw InvalidPathException
+    Path f = write("example.net.zone", HEAD + "$INCLUDE a\u0000b.inc\n");
+    ZoneException e = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(f));
+    assertTrue(e.getMessage().startsWith(f + ":6: "), e.getMessage());
+  }
+
+  @Test
   void nestedIncludesWithinTheLimitLoad() throws Exception {
     write("a.inc", "a IN A 192.0.2.1\n$INCLUDE b.inc\n");
     write("b.inc", "b IN A 192.0.2.2\n");
