@@ -100,8 +100,9 @@ public final class ZoneFileLoader {
     } catch (IOException e) {
       throw new ZoneException(List.of(file + ": cannot read: " + e.getMessage()));
     }
+    List<Path> included = new ArrayList<>();
     checkIncludes(
-        file, text, new ArrayDeque<>(List.of(file.toAbsolutePath().normalize())), new int[1]);
+        file, text, new ArrayDeque<>(List.of(file.toAbsolutePath().normalize())), included);
     text = rewriteIncludes(text, file);
     ZoneBuilder builder = new ZoneBuilder(origin, file.toString());
     LineCountingStream in = new LineCountingStream(new ByteArrayInputStream(text));
@@ -118,7 +119,7 @@ public final class ZoneFileLoader {
         builder.add(r, file + ":" + line);
       }
     } catch (TextParseException e) {
-      throw new ZoneException(List.of(located(e.getMessage(), file)));
+      throw new ZoneException(List.of(located(e.getMessage(), file, included)));
     } catch (IOException e) {
       throw new ZoneException(List.of(file + ":" + in.line() + ": " + e.getMessage()));
     } catch (RuntimeException e) { // dnsjava rejects some bad rdata with unchecked exceptions
@@ -132,10 +133,10 @@ public final class ZoneFileLoader {
    * Follows every $INCLUDE (tokenized as dnsjava's {@link Master} does) before dnsjava opens them,
    * so that a missing file, a cycle or runaway nesting is reported as {@code file:line} instead of
    * hanging the load or losing the line. {@code text} is the file as written; {@code chain} holds
-   * the files being included, outermost first; {@code count} the files opened so far.
+   * the files being included, outermost first; {@code included} collects every included file.
    */
-  private static void checkIncludes(Path file, byte[] text, ArrayDeque<Path> chain, int[] count)
-      throws ZoneException {
+  private static void checkIncludes(
+      Path file, byte[] text, ArrayDeque<Path> chain, List<Path> included) throws ZoneException {
     Path dir = file.toAbsolutePath().getParent();
     List<String> problems = new ArrayList<>();
     try (Tokenizer st = new Tokenizer(new ByteArrayInputStream(text))) {
@@ -154,12 +155,12 @@ public final class ZoneFileLoader {
             problems.add(at + "includes itself (" + chain.size() + " files deep)");
           } else if (chain.size() > MAX_INCLUDE_DEPTH) {
             problems.add(at + "nested deeper than " + MAX_INCLUDE_DEPTH + " files");
-          } else if (++count[0] > MAX_INCLUDED_FILES) {
+          } else if (included.size() >= MAX_INCLUDED_FILES) {
             problems.add(at + "more than " + MAX_INCLUDED_FILES + " included files");
           } else {
-            byte[] included;
+            byte[] body;
             try {
-              included = Files.readAllBytes(next);
+              body = Files.readAllBytes(next);
             } catch (java.nio.file.NoSuchFileException e) {
               problems.add(at + "no such file " + next);
               break;
@@ -167,8 +168,9 @@ public final class ZoneFileLoader {
               problems.add(at + "cannot read " + next + ": " + e.getMessage());
               break;
             }
+            included.add(next);
             chain.addLast(next);
-            checkIncludes(next, included, chain, count);
+            checkIncludes(next, body, chain, included);
             chain.removeLast();
           }
           if (!problems.isEmpty()) {
@@ -206,15 +208,23 @@ public final class ZoneFileLoader {
 
   private static final Pattern LINE = Pattern.compile(":(\\d+):");
 
-  /** dnsjava names a stream {@code <none>}; put the file there. */
-  private static String located(String message, Path file) {
+  /**
+   * dnsjava names a stream {@code <none>}: put the file there. An error inside an included file
+   * names only that file's base name: put its full path there (the first included file of that
+   * name); anything else gets our file in front.
+   */
+  private static String located(String message, Path file, List<Path> included) {
     String m = message == null ? "parse error" : message;
     if (m.startsWith("<none>:")) {
       return file + m.substring("<none>".length());
     }
-    return m.contains(":") && !m.startsWith(file.toString()) && !m.startsWith("/")
-        ? file + ": " + m
-        : m;
+    for (Path p : included) {
+      String base = p.getFileName() == null ? "" : p.getFileName().toString();
+      if (!base.isEmpty() && m.startsWith(base + ":")) {
+        return p + m.substring(base.length());
+      }
+    }
+    return m.startsWith(file.toString()) ? m : file + ": " + m;
   }
 
   /**

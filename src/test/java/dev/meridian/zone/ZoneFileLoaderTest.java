@@ -129,6 +129,16 @@ class ZoneFileLoaderTest {
   }
 
   @Test
+  void anErrorInAnIncludedFileNamesThatFileByItsPathAndLine() throws Exception {
+    // found by ZoneFileFuzzTest: dnsjava names an included file by its base name only
+    Files.createDirectories(dir.resolve("parts"));
+    Path inc = write("parts/hosts.inc", "ok IN A 192.0.2.1\nbad IN A 1\n");
+    Path f = write("example.net.zone", HEAD + "$INCLUDE parts/hosts.inc\n");
+    ZoneException e = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(f));
+    assertTrue(e.getMessage().startsWith(inc.toAbsolutePath() + ":2: "), e.getMessage());
+  }
+
+  @Test
   void nestedIncludesWithinTheLimitLoad() throws Exception {
     write("a.inc", "a IN A 192.0.2.1\n$INCLUDE b.inc\n");
     write("b.inc", "b IN A 192.0.2.2\n");
