@@ -17,7 +17,8 @@ public final class FastResponderProbe {
 
   /** The fast path's response length for {@code packet[0..length)} over UDP, or -1. */
   public int respond(byte[] packet, int length) {
-    return responder.respond(packet, length, false, state);
+    return responder.respond(
+        packet, length, java.net.InetAddress.getLoopbackAddress(), false, state);
   }
 
   /** The buffer {@link #respond} writes the response into. */
