@@ -240,12 +240,14 @@ public final class PacketProcessor {
       List<Record> set = additional.subList(i, end);
       set.forEach(r -> response.addRecord(r, Section.ADDITIONAL));
       byte[] more = response.toWire(TCP_MAX);
-      if (more.length <= limit) {
-        wire = more;
-      } else {
+      if (more.length > limit) { // the first RRset that does not fit ends the section, as in Knot
         set.forEach(r -> response.removeRecord(r, Section.ADDITIONAL));
-        requiredLeftOut |= cut != null && first.getName().subdomain(cut);
+        for (Record r : additional.subList(i, additional.size())) {
+          requiredLeftOut |= cut != null && r.getName().subdomain(cut);
+        }
+        break;
       }
+      wire = more;
       i = end;
     }
     if (requiredLeftOut) {
