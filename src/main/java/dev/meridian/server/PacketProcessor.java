@@ -203,7 +203,8 @@ public final class PacketProcessor {
    * the authority section of a positive answer (both optional data, so TC stays clear, RFC 2181
    * section 9); if the rest still does not fit, TC=1 with empty sections and the client retries
    * over TCP. What fits of the additional section is then put back, RRset by RRset in the engine's
-   * order; a referral that loses glue for an in-domain name server gets TC (RFC 9471).
+   * order up to the first that does not fit; a referral that loses glue for an in-domain name
+   * server gets TC (RFC 9471).
    */
   private byte[] fit(Message response, OPTRecord ours, int limit) {
     List<Record> additional = new java.util.ArrayList<>();
