@@ -92,24 +92,7 @@ class FastPathTest {
     QueryEngine engine = new QueryEngine(new SnapshotHolder(snapshot));
     both = new PacketProcessor(engine, 1232, new ServerStats());
     fast = new FastResponder(engine, 1232);
-    QueryHandler generalOnly =
-        new QueryHandler() {
-          @Override
-          public int answer(Message query, Message response, ClientInfo client) {
-            return engine.answer(query, response, client);
-          }
-
-          @Override
-          public void update(Message query, byte[] wire, Message response) {
-            engine.update(query, wire, response);
-          }
-
-          @Override
-          public Transfer transfer(Message query, byte[] wire, InetAddress client) {
-            return engine.transfer(query, wire, client);
-          }
-        };
-    general = new PacketProcessor(generalOnly, 1232, new ServerStats());
+    general = new PacketProcessor(generalOnly(engine), 1232, new ServerStats());
   }
 
   @Test
