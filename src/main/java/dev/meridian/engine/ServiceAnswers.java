@@ -2,7 +2,6 @@ package dev.meridian.engine;
 
 import dev.meridian.health.HealthView;
 import dev.meridian.policy.Plan;
-import dev.meridian.policy.RouteMap;
 import dev.meridian.policy.Selection;
 import dev.meridian.zone.AddressSource;
 import dev.meridian.zone.LookupOptions;
@@ -87,19 +86,17 @@ final class ServiceAnswers {
     if (plan == null) {
       return -1;
     }
-    int group;
-    int scope = 0;
-    RouteMap map = plan.map();
-    if (map == null) {
-      group = plan.groupOfRoute()[0];
-    } else {
+    long chosen;
+    if (plan.usesAddress()) {
       if (!q.hasSubject) {
         return -1;
       }
-      long found = q.subjectV6 ? map.findIpv6(q.subjectHi, q.subjectLo) : map.findIpv4(q.subjectLo);
-      group = plan.groupOfRoute()[RouteMap.routeOf(found)];
-      scope = RouteMap.scopeOf(found);
+      chosen = plan.choose(q.subjectV6, q.subjectHi, q.subjectLo);
+    } else {
+      chosen = plan.choose(false, 0, 0);
     }
+    int group = chosen < 0 ? -1 : (int) (chosen >>> 8);
+    int scope = (int) (chosen & 0xFF);
     if (group < 0) {
       return -1;
     }

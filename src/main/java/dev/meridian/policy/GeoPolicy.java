@@ -151,7 +151,7 @@ public final class GeoPolicy implements TrafficPolicy {
         }
       }
     }
-    return new Plan(map, groupOfRoute, byRegion);
+    return Plan.routed(map, groupOfRoute, byRegion);
   }
 
   /** Region indexes by great-circle distance from the client; file order if it has no position. */

@@ -70,7 +70,21 @@ public final class StickyPolicy implements TrafficPolicy {
       return Selection.empty(prefix);
     }
     long key = clientKey(client.address());
-    int at = firstAtOrAfter(key);
+    if (trace != null) {
+      trace.add(
+          "sticky: client subnet "
+              + subnet(client.address())
+              + "/"
+              + prefix
+              + " hashes to ring position "
+              + Long.toUnsignedString(key)
+              + "; next endpoints clockwise");
+    }
+    return fromPoint(firstAtOrAfter(key), v6, health, prefix);
+  }
+
+  /** The next distinct live endpoints of the family clockwise from ring point {@code at}. */
+  private Selection fromPoint(int at, boolean v6, HealthView health, int prefix) {
     Endpoint[] out = new Endpoint[Math.min(max, endpoints.length)];
     boolean[] seen = new boolean[endpoints.length];
     int n = 0;
@@ -82,17 +96,65 @@ public final class StickyPolicy implements TrafficPolicy {
       }
       seen[owner] = true;
     }
-    if (trace != null) {
-      trace.add(
-          "sticky: client subnet "
-              + subnet(client.address())
-              + "/"
-              + prefix
-              + " hashes to ring position "
-              + Long.toUnsignedString(key)
-              + "; next endpoints clockwise");
-    }
     return new Selection(out, n, prefix);
+  }
+
+  /**
+   * One group per distinct answer around the ring; a client's group is that of the first point at
+   * or after the hash of its subnet, as {@link #select} finds it.
+   */
+  @Override
+  public Plan plan(boolean v6, HealthView health) {
+    if (points.length == 0) {
+      return null;
+    }
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    List<List<Selection>> groups = new java.util.ArrayList<>();
+    int[] groupOfPoint = new int[points.length];
+    for (int at = 0; at < points.length; at++) {
+      Selection s = fromPoint(at, v6, health, 0);
+      if (s.count() == 0) {
+        groupOfPoint[at] = -1;
+        continue;
+      }
+      groupOfPoint[at] =
+          seen.computeIfAbsent(
+              s.toString(),
+              k -> {
+                groups.add(List.of(s));
+                return groups.size() - 1;
+              });
+    }
+    return new Plan(groups) {
+      @Override
+      public boolean usesAddress() {
+        return true;
+      }
+
+      @Override
+      public long choose(boolean clientV6, long hi, long lo) {
+        int group = groupOfPoint[firstAtOrAfter(prefixKey(clientV6, hi, lo))];
+        return group < 0 ? -1 : (long) group << 8 | (clientV6 ? V6_PREFIX : V4_PREFIX);
+      }
+    };
+  }
+
+  /**
+   * {@link #clientKey} from an address held in two longs (IPv4 in the low 32 bits of {@code lo}):
+   * the same hash over the same prefix octets, without an array.
+   */
+  static long prefixKey(boolean v6, long hi, long lo) {
+    long h = 0xcbf29ce484222325L;
+    if (v6) {
+      for (int i = 0; i < V6_PREFIX / 8; i++) {
+        h = (h ^ ((hi >>> (56 - 8 * i)) & 0xff)) * 0x100000001b3L;
+      }
+    } else {
+      for (int i = 0; i < V4_PREFIX / 8; i++) {
+        h = (h ^ ((lo >>> (24 - 8 * i)) & 0xff)) * 0x100000001b3L;
+      }
+    }
+    return mix(h, -1);
   }
 
   private static String subnet(InetAddress a) {
@@ -127,7 +189,11 @@ public final class StickyPolicy implements TrafficPolicy {
     for (int i = 0; i < length; i++) {
       h = (h ^ (a[i] & 0xff)) * 0x100000001b3L;
     }
-    h = (h ^ salt) * 0x100000001b3L;
+    return mix(h, salt);
+  }
+
+  private static long mix(long fnv, int salt) {
+    long h = (fnv ^ salt) * 0x100000001b3L;
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;

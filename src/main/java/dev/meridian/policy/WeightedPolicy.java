@@ -45,6 +45,21 @@ public final class WeightedPolicy implements TrafficPolicy {
         break;
       }
     }
+    Selection s = startingAt(first, v6, health);
+    if (trace != null) {
+      trace.add(
+          "weighted: "
+              + s.get(0)
+              + " drawn first with weight "
+              + s.get(0).weight()
+              + " of "
+              + total);
+    }
+    return s;
+  }
+
+  /** The live endpoints of the family in configured order, starting at {@code first}. */
+  private Selection startingAt(int first, boolean v6, HealthView health) {
     Endpoint[] out = new Endpoint[Math.min(max, endpoints.length)];
     int n = 0;
     for (int k = 0; k < endpoints.length && n < out.length; k++) {
@@ -53,11 +68,25 @@ public final class WeightedPolicy implements TrafficPolicy {
         out[n++] = e;
       }
     }
-    if (trace != null) {
-      trace.add(
-          "weighted: " + out[0] + " drawn first with weight " + out[0].weight() + " of " + total);
-    }
     return new Selection(out, n, 0);
+  }
+
+  /** One group per live endpoint, drawn first in proportion to its weight. */
+  @Override
+  public Plan plan(boolean v6, HealthView health) {
+    if (fixed != null) {
+      return null; // a test's seeded draws: answered per query
+    }
+    List<Long> weights = new java.util.ArrayList<>();
+    List<List<Selection>> groups = new java.util.ArrayList<>();
+    for (int i = 0; i < endpoints.length; i++) {
+      Endpoint e = endpoints[i];
+      if (e.isV6() == v6 && health.isUp(e.healthIndex())) {
+        weights.add((long) e.weight());
+        groups.add(List.of(startingAt(i, v6, health)));
+      }
+    }
+    return Plan.weighted(weights.stream().mapToLong(Long::longValue).toArray(), groups);
   }
 
   @Override
