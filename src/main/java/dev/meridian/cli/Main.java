@@ -201,18 +201,23 @@ public final class Main {
       return EXIT_RUNTIME;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  // java.util.logging resets itself in its own shutdown hook: write directly
-                  err.println(stamp() + " INFO stopping (signal received)");
-                  server.close();
-                  err.println(stamp() + " INFO stopped");
-                  err.flush();
-                  stopped.countDown();
-                },
-                "shutdown"));
+    java.util.concurrent.atomic.AtomicBoolean closed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable stop =
+        () -> {
+          if (closed.compareAndSet(false, true)) {
+            // java.util.logging resets itself in its own shutdown hook: write directly
+            err.println(stamp() + " INFO stopping (signal received)");
+            server.close();
+            err.println(stamp() + " INFO stopped");
+            err.flush();
+          }
+          stopped.countDown();
+        };
+    // SIGTERM and SIGINT stop the server and end with status 0; the hook covers the rest
+    Signals.on("TERM", stop);
+    Signals.on("INT", stop);
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown"));
     Signals.onHangup(server::reload);
     try {
       server.watchFiles(Duration.ofMillis(500));

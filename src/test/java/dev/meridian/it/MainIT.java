@@ -91,6 +91,7 @@ class MainIT {
     p.destroy(); // SIGTERM
     assertTrue(p.waitFor(10, TimeUnit.SECONDS), "stops within 10 s");
     assertTrue(output().contains("INFO stopped"), output());
+    assertEquals(0, p.exitValue(), "SIGTERM is a normal stop: " + output());
   }
 
   @Test
