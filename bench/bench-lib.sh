@@ -1,0 +1,68 @@
+# Shared by bench/gslb-bench.sh and bench/bigzone-bench.sh (sourced, not run).
+# Every server these scripts start listens on 127.0.0.1 only; every query goes to 127.0.0.1.
+
+kit=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+benchkit() { python3 "$kit/benchkit.py" "$@"; }
+
+# JVM options for Meridian. Default: none, as the README starts it (`java -jar target/meridian.jar
+# serve`); a launcher's heap/GC settings go here when there is one.
+MERIDIAN_JAVA_OPTS=${MERIDIAN_JAVA_OPTS-}
+
+need() {
+  local t
+  for t in "$@"; do
+    command -v "$t" >/dev/null || { echo "missing tool: $t (see bench/README in the report)" >&2; exit 2; }
+  done
+}
+
+# Processes this script started; killed by PID on exit.
+started=()
+stop_all() {
+  local p
+  for p in "${started[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${started[@]}"; do
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+}
+
+# start_meridian JAR CONFIG LOG: starts `java -jar JAR serve`; sets $meridian_pid.
+start_meridian() {
+  # shellcheck disable=SC2086  # MERIDIAN_JAVA_OPTS is a list of words
+  java $MERIDIAN_JAVA_OPTS -jar "$1" serve --config "$2" >"$3" 2>&1 &
+  meridian_pid=$!
+  started+=("$meridian_pid")
+}
+
+# rss_mib PID / hwm_mib PID: resident set now / its peak (VmHWM), in MiB.
+rss_mib() { awk '/^VmRSS:/ {printf "%.1f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo NA; }
+hwm_mib() { awk '/^VmHWM:/ {printf "%.1f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo NA; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+# wait_answer PORT NAME TYPE EXPECTED TIMEOUT_S PID: polls every 50 ms with kdig until the answer
+# (first record data) is EXPECTED; prints the seconds since $t0 (set by the caller with now).
+now() { date +%s.%N; }
+wait_answer() {
+  local port=$1 name=$2 type=$3 want=$4 limit=$5 pid=$6 got
+  local deadline
+  deadline=$(echo "$(now) + $limit" | bc)
+  while :; do
+    got=$(kdig @127.0.0.1 -p "$port" +retry=0 +timeout=1 +short "$name" "$type" 2>/dev/null | head -1)
+    if [ "$got" = "$want" ]; then
+      echo "$(now) - $t0" | bc | awk '{printf "%.2f", $1}'
+      return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then echo "server (pid $pid) exited" >&2; return 1; fi
+    if [ "$(echo "$(now) > $deadline" | bc)" = 1 ]; then echo "no answer in ${limit}s" >&2; return 1; fi
+    sleep 0.05
+  done
+}
+
+# stamped_dnsperf OUT ARGS...: dnsperf -v with every output line prefixed by its arrival time
+# (epoch seconds), for latency percentiles (dnsperf 2.10 prints none) over any time window.
+stamped_dnsperf() {
+  local out=$1
+  shift
+  stdbuf -oL dnsperf -v "$@" 2>&1 |
+    perl -MTime::HiRes=time -ne '$|=1; printf "%.4f %s", time, $_' >"$out"
+}
