@@ -15,12 +15,17 @@ Subcommands:
   latency FILE [FROM TO]     percentiles of per-query latencies from timestamped `dnsperf -v`
                              lines ("EPOCH > RCODE NAME TYPE LATENCY"), optionally only the lines
                              stamped within [FROM, TO] (epoch seconds)
+  load-summary FILE          medians of bigzone-bench's load rounds (SERVER SECONDS RSS RSS+5s)
+                             and the Meridian/Knot ratios
+  timeline FILE ZERO         per-second p99/max latency (ms) of timestamped `dnsperf -v` lines,
+                             seconds counted from ZERO (epoch seconds, e.g. the reload trigger)
   table FILE                 the per-round table, medians and ratios from the kit's results file
   compare A B                compares two `dig +noall +comments +answer -f BATCH` outputs query by
                              query (status and the answer records as a set, TTLs included); prints
                              "same=N differ=M" and the first differences
 """
 
+import math
 import random
 import re
 import statistics
@@ -203,7 +208,8 @@ def parse_dnsperf(path):
             elif line.strip().startswith("Average packet size:"):
                 r["resp_bytes"] = w[-1]
             elif line.strip().startswith("Response codes:"):
-                r["rcodes"] = "".join(line.split(":", 1)[1].split()).replace("(", "").replace(")", "")
+                codes = re.findall(r"([A-Z]+) (\d+) \(", line)
+                r["rcodes"] = ",".join(f"{c}:{n}" for c, n in codes)
     for key in ["sent", "completed", "lost", "qps", "avg_ms", "sd_ms", "max_ms"]:
         r.setdefault(key, "NA")
     print(" ".join(f"{k}={v}" for k, v in r.items()))
@@ -212,7 +218,8 @@ def parse_dnsperf(path):
 def pct(sorted_values, p):
     if not sorted_values:
         return float("nan")
-    k = max(0, min(len(sorted_values) - 1, int(round(p / 100.0 * len(sorted_values) + 0.5)) - 1))
+    # nearest rank: the smallest value with at least p % of the values at or below it
+    k = max(0, min(len(sorted_values) - 1, math.ceil(p / 100.0 * len(sorted_values)) - 1))
     return sorted_values[k]
 
 
@@ -245,6 +252,21 @@ def latency(path, lo=None, hi=None):
         f"max_ms={(lat[-1] if lat else float('nan')):.3f} "
         f"rcodes={','.join(f'{k}:{v}' for k, v in sorted(rcodes.items()))}"
     )
+
+
+def timeline(path, zero):
+    buckets = {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            w = line.split()
+            if len(w) < 3 or w[1] != ">" or w[2] in ("T", "I"):
+                continue
+            buckets.setdefault(math.floor(float(w[0]) - zero), []).append(float(w[-1]) * 1000)
+    cells = []
+    for sec in sorted(buckets):
+        v = sorted(buckets[sec])
+        cells.append(f"{sec:+d}s:{pct(v, 99):.1f}/{v[-1]:.1f}")
+    print(" ".join(cells))
 
 
 def med(values):
@@ -355,6 +377,20 @@ def compare(a, b, queries=None):
         print(f"  {q}: {x[i] if i < len(x) else 'no answer'} / {y[i] if i < len(y) else 'no answer'}")
 
 
+def load_summary(path):
+    rows = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            w = line.split()
+            rows.setdefault(w[0], []).append([float(x) for x in w[1:4]])
+    m = {s: [statistics.median(c) for c in zip(*r)] for s, r in rows.items()}
+    for s, v in m.items():
+        print(f"{'median':<6} {s:<9} {v[0]:>10.2f} {v[1]:>12.1f} {v[2]:>12.1f}")
+    if "Meridian" in m and "Knot" in m:
+        a, b = m["Meridian"], m["Knot"]
+        print(f"Meridian/Knot (medians): time to answer {a[0] / b[0]:.2f}x, RSS +5 s {a[2] / b[2]:.2f}x")
+
+
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else ""
     a = argv[2:]
@@ -376,6 +412,10 @@ def main(argv):
         latency(a[0], float(a[1]) if len(a) > 1 else None, float(a[2]) if len(a) > 2 else None)
     elif cmd == "compare":
         compare(a[0], a[1], a[2] if len(a) > 2 else None)
+    elif cmd == "load-summary":
+        load_summary(a[0])
+    elif cmd == "timeline":
+        timeline(a[0], float(a[1]))
     elif cmd == "table":
         table(a[0])
     else:
