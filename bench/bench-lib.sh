@@ -61,8 +61,29 @@ wait_answer() {
 # stamped_dnsperf OUT ARGS...: dnsperf -v with every output line prefixed by its arrival time
 # (epoch seconds), for latency percentiles (dnsperf 2.10 prints none) over any time window.
 stamped_dnsperf() {
-  local out=$1
+  stamped_dnsperf_bg "$@"
+  wait "$dnsperf_pid" || true
+  wait "$stamp_pid" || true
+}
+
+# stamped_dnsperf_bg OUT ARGS...: the same in the background; sets $dnsperf_pid (SIGINT ends the
+# run early with dnsperf's summary) and $stamp_pid (exits once dnsperf has).
+stamped_dnsperf_bg() {
+  local out=$1 fifo
   shift
-  stdbuf -oL dnsperf -v "$@" 2>&1 |
-    perl -MTime::HiRes=time -ne '$|=1; printf "%.4f %s", time, $_' >"$out"
+  fifo=$out.fifo # left in place (the work directory goes at exit): the two ends open it later
+  rm -f "$fifo"
+  mkfifo "$fifo"
+  perl -MTime::HiRes=time -ne '$|=1; printf "%.4f %s", time, $_' <"$fifo" >"$out" &
+  stamp_pid=$!
+  started+=("$stamp_pid")
+  stdbuf -oL dnsperf -v "$@" >"$fifo" 2>&1 &
+  dnsperf_pid=$!
+  started+=("$dnsperf_pid")
+}
+
+# busy_note: a warning line when other work is running (1-minute load above the core count): the
+# figures that follow then measure contention as much as the servers.
+busy_note() {
+  awk -v c="$(nproc)" '$1 > c {printf "WARNING: load average %s on %d cores before the run: other work is running, figures will be disturbed\n", $1, c}' /proc/loadavg
 }

@@ -263,9 +263,9 @@ def timeline(path, zero):
                 continue
             buckets.setdefault(math.floor(float(w[0]) - zero), []).append(float(w[-1]) * 1000)
     cells = []
-    for sec in sorted(buckets):
-        v = sorted(buckets[sec])
-        cells.append(f"{sec:+d}s:{pct(v, 99):.1f}/{v[-1]:.1f}")
+    for sec in range(min(buckets), max(buckets) + 1) if buckets else []:
+        v = sorted(buckets.get(sec, []))
+        cells.append(f"{sec:+d}s:{pct(v, 99):.1f}/{v[-1]:.1f}" if v else f"{sec:+d}s:-")
     print(" ".join(cells))
 
 

@@ -21,7 +21,8 @@
 #      glue in additional, which gdnsd never sends); without -f both send the same answers
 #   -k keep the work directory
 # Environment: MERIDIAN_JAVA_OPTS (JVM options, default none, as the README runs the jar),
-#   DNSPERF_OPTS (default "-T 2 -c 8 -q 100", the issue's; -Q mode uses the same).
+#   DNSPERF_OPTS (default "-T 2 -c 8 -q 100", the issue's; with -Q "-T 2 -c 8 -q 20000": room for
+#   a second of queries in flight, so that a stall shows as latency, not as queries never sent).
 # Needs: java 17, dnsperf 2.10, gdnsd 3.8, dig, kdig, python3, perl, bc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +40,7 @@ while getopts r:l:j:Q:w:W:g:p:fkh opt; do
   esac
 done
 need java dnsperf gdnsd dig kdig python3 perl bc stdbuf
-DNSPERF_OPTS=${DNSPERF_OPTS--T 2 -c 8 -q 100}
+if [ -n "$qps" ]; then DNSPERF_OPTS=${DNSPERF_OPTS--T 2 -c 8 -q 20000}; else DNSPERF_OPTS=${DNSPERF_OPTS--T 2 -c 8 -q 100}; fi
 jar=$(realpath "$jar") mmdb=$(realpath "$mmdb")
 mport=$port gport=$((port + 1))
 work=$(mktemp -d /tmp/gslb-bench.XXXXXX)
@@ -51,6 +52,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- zone, queries and both servers' configurations
+busy=$(busy_note)
 mkdir -p "$work/m/zones" "$work/g/zones"
 benchkit zone meridian "$work/m/zones/bench.example.zone"
 benchkit zone gdnsd "$work/g/zones/bench.example"
@@ -137,6 +139,7 @@ ready_g=$(wait_answer "$gport" h00000.bench.example A 10.0.0.0 120 "$gdnsd_pid")
   { tail -20 "$work/g/log"; exit 1; }
 
 echo "gslb-bench $(date -u '+%F %T') UTC on $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "$busy" ] || echo "$busy"
 echo "jar $jar ($(stat -c %y "$jar" | cut -d. -f1)), git $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (modified)')"
 echo "Meridian: java ${MERIDIAN_JAVA_OPTS:-(no options)} -jar ... serve, minimal_responses $minimal, port $mport, answering after ${ready_m}s"
 echo "gdnsd $(gdnsd -V 2>&1 | awk '/version/ {print $3; exit}'), port $gport, answering after ${ready_g}s"
