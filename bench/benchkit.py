@@ -9,6 +9,7 @@ Subcommands:
   ecs-queries OUT            geo.bench.example. A queries, each with an ECS option whose /24 subnet
                              cycles through SUBNETS (dnsperf -B binary format)
   ecs-subnets                the ECS subnets, one a line, for the equivalence check
+  geo-spread FILE            how many answers in a `dig -f` output went to each region
   bigzone ORIGIN N SERIAL OUT  a zone of N A records (names a0000000..)
   big-queries ORIGIN N COUNT OUT  COUNT random A queries over that zone (dnsperf text format)
   dnsperf FILE               key=value figures from a dnsperf summary
@@ -37,8 +38,8 @@ ORIGIN = "bench.example."
 NAMES = 10000
 
 # Client subnets for the geo workload: /24s in networks that meridian-country.mmdb places on each
-# continent (checked with `meridian explain --subnet`); each base is used with three neighbouring
-# /24s as well. Packets never go to these addresses: they only ride inside the ECS option.
+# continent (checked with `meridian explain --subnet`), and the few GeoIP2-City-Test.mmdb has;
+# each base is used with the three /24s after it as well. Packets never go to these addresses: they only ride inside the ECS option.
 SUBNETS = {
     "EU": ["81.2.69.0", "193.0.0.0", "91.198.174.0", "62.1.0.0"],
     "NA": ["24.48.0.0", "8.8.8.0", "12.0.0.0", "99.0.0.0"],
@@ -46,7 +47,11 @@ SUBNETS = {
     "SA": ["177.0.0.0", "181.0.0.0", "190.0.0.0", "200.0.0.0"],
     "OC": ["1.120.0.0", "101.160.0.0"],
     "AF": ["41.0.0.0", "102.0.0.0", "105.0.0.0", "196.0.0.0"],
+    # networks GeoIP2-City-Test.mmdb knows (SG, AU, GB, BT, CN, PH, US there), for -g with it
+    "test": ["214.0.0.0", "214.0.1.0", "2.2.3.0", "67.43.156.0", "175.16.199.0", "202.196.224.0",
+             "214.78.120.0"],
 }
+REGIONS = {"192.0.2.": "us-east", "198.51.100.": "eu-west", "203.0.113.": "ap-south"}
 
 
 def subnets():
@@ -391,6 +396,18 @@ def load_summary(path):
         print(f"Meridian/Knot (medians): time to answer {a[0] / b[0]:.2f}x, RSS +5 s {a[2] / b[2]:.2f}x")
 
 
+def geo_spread(path):
+    count = {}
+    for _, answer in dig_blocks(path):
+        first = sorted(r.split()[-1] for r in answer)[:1]
+        region = "no answer"
+        for prefix, name in REGIONS.items():
+            if first and first[0].startswith(prefix):
+                region = name
+        count[region] = count.get(region, 0) + 1
+    print(", ".join(f"{k} {v}" for k, v in sorted(count.items())))
+
+
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else ""
     a = argv[2:]
@@ -410,6 +427,8 @@ def main(argv):
         parse_dnsperf(a[0])
     elif cmd == "latency":
         latency(a[0], float(a[1]) if len(a) > 1 else None, float(a[2]) if len(a) > 2 else None)
+    elif cmd == "geo-spread":
+        geo_spread(a[0])
     elif cmd == "compare":
         compare(a[0], a[1], a[2] if len(a) > 2 else None)
     elif cmd == "load-summary":

@@ -5,7 +5,7 @@
 # Meridian, ... for two workloads:
 #   static  the static query mix (bench/benchkit.py static-queries), no EDNS
 #   geo     geo.bench.example. A, every query with an ECS option; the /24 subnet varies per query
-#           over 88 subnets on six continents (a dnsperf -B binary query file: -E can only send one
+#           over 116 subnets on six continents (a dnsperf -B binary query file: -E can only send one
 #           fixed option)
 # Prints per round q/s, average/stddev/max latency, lost queries, RSS and its peak, response size
 # and the load average; then medians and Meridian/gdnsd ratios. With -Q QPS (fixed rate) it also
@@ -156,6 +156,7 @@ for c in geo static; do
   printf 'same answers (%s): ' "$c"
   benchkit compare "$work/check-$c.m" "$work/check-$c.g" "$work/check-$c.txt"
 done
+echo "geo answers by region over the $(wc -l <"$work/check-geo.txt") ECS subnets: Meridian $(benchkit geo-spread "$work/check-geo.m"); gdnsd $(benchkit geo-spread "$work/check-geo.g")"
 echo
 
 # --- rounds
