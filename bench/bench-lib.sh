@@ -26,12 +26,25 @@ stop_all() {
   done
 }
 
-# start_meridian JAR CONFIG LOG: starts `java -jar JAR serve`; sets $meridian_pid.
+# start_meridian JAR CONFIG LOG: starts `java $MERIDIAN_JAVA_OPTS -jar JAR serve --config CONFIG`,
+# or `$MERIDIAN_CMD serve --config CONFIG` when MERIDIAN_CMD is set (a launcher such as
+# bin/meridian; it must exec java, so that its PID is the server's); sets $meridian_pid.
 start_meridian() {
-  # shellcheck disable=SC2086  # MERIDIAN_JAVA_OPTS is a list of words
-  java $MERIDIAN_JAVA_OPTS -jar "$1" serve --config "$2" >"$3" 2>&1 &
+  if [ -n "${MERIDIAN_CMD:-}" ]; then
+    # shellcheck disable=SC2086  # MERIDIAN_CMD is a list of words
+    $MERIDIAN_CMD serve --config "$2" >"$3" 2>&1 &
+  else
+    # shellcheck disable=SC2086  # MERIDIAN_JAVA_OPTS is a list of words
+    java $MERIDIAN_JAVA_OPTS -jar "$1" serve --config "$2" >"$3" 2>&1 &
+  fi
   meridian_pid=$!
   started+=("$meridian_pid")
+}
+
+# meridian_how: one line saying how Meridian was started.
+meridian_how() {
+  if [ -n "${MERIDIAN_CMD:-}" ]; then echo "$MERIDIAN_CMD serve"; else
+    echo "java ${MERIDIAN_JAVA_OPTS:-(no options)} -jar $jar serve"; fi
 }
 
 # rss_mib PID / hwm_mib PID: resident set now / its peak (VmHWM), in MiB.

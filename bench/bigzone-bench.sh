@@ -23,6 +23,7 @@
 #   -s only one phase (load or reload; reload still waits for each server to load)
 #   -k keep the work directory
 # Environment: MERIDIAN_JAVA_OPTS (JVM options, default none, as the README runs the jar),
+#   MERIDIAN_CMD (a launcher to run instead of java -jar, e.g. bin/meridian; it must exec java),
 #   DNSPERF_OPTS for the reload phase (default "-c 4 -q 30000": room for 3 s of queries in flight,
 #   so that a stall shows as latency rather than as queries never sent; "sent" in the summary
 #   below QPS x run time means dnsperf still had to hold back).
@@ -100,8 +101,8 @@ stop_pid() {
 
 echo "bigzone-bench $(date -u '+%F %T') UTC on $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -z "$busy" ] || echo "$busy"
-echo "zone $origin: $records A records, $(du -m "$work/big.zone" | cut -f1) MB; knotd $(knotd -V | awk '{print $NF}'), Meridian $jar ($(stat -c %y "$jar" | cut -d. -f1)), git $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-echo "Meridian: java ${MERIDIAN_JAVA_OPTS:-(no options)} -jar ... serve, minimal_responses $minimal, port $mport; Knot port $kport"
+echo "zone $origin: $records A records, $(du -m "$work/big.zone" | cut -f1) MB; knotd $(knotd -V | awk '{print $NF}'), Meridian $jar ($(stat -c %y "$jar" | cut -d. -f1)), kit checkout $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "Meridian: $(meridian_how), minimal_responses $minimal, port $mport; Knot port $kport"
 
 # --- 1. load: time to the last name's answer, RSS
 load_once() { # load_once SERVER ROUND: starts it, sets $pid; prints the row

@@ -21,6 +21,7 @@
 #      glue in additional, which gdnsd never sends); without -f both send the same answers
 #   -k keep the work directory
 # Environment: MERIDIAN_JAVA_OPTS (JVM options, default none, as the README runs the jar),
+#   MERIDIAN_CMD (a launcher to run instead of java -jar, e.g. bin/meridian; it must exec java),
 #   DNSPERF_OPTS (default "-T 2 -c 8 -q 100", the issue's; with -Q "-T 2 -c 8 -q 20000": room for
 #   a second of queries in flight, so that a stall shows as latency, not as queries never sent).
 # Needs: java 17, dnsperf 2.10, gdnsd 3.8, dig, kdig, python3, perl, bc.
@@ -140,8 +141,8 @@ ready_g=$(wait_answer "$gport" h00000.bench.example A 10.0.0.0 120 "$gdnsd_pid")
 
 echo "gslb-bench $(date -u '+%F %T') UTC on $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -z "$busy" ] || echo "$busy"
-echo "jar $jar ($(stat -c %y "$jar" | cut -d. -f1)), git $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (modified)')"
-echo "Meridian: java ${MERIDIAN_JAVA_OPTS:-(no options)} -jar ... serve, minimal_responses $minimal, port $mport, answering after ${ready_m}s"
+echo "jar $jar ($(stat -c %y "$jar" | cut -d. -f1)), kit checkout $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (modified)')"
+echo "Meridian: $(meridian_how), minimal_responses $minimal, port $mport, answering after ${ready_m}s"
 echo "gdnsd $(gdnsd -V 2>&1 | awk '/version/ {print $3; exit}'), port $gport, answering after ${ready_g}s"
 echo "dnsperf $DNSPERF_OPTS, ${seconds}s rounds x $rounds, warm-up ${warm}s, ${qps:+fixed rate $qps q/s, }geo database $(basename "$mmdb")"
 
