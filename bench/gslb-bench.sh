@@ -130,14 +130,15 @@ EOF
 
 # --- start both, wait until each answers
 t0=$(now)
-start_meridian "$jar" "$work/m/meridian.yaml" "$work/m/log"
 gdnsd -c "$work/g" start >"$work/g/log" 2>&1 &
 gdnsd_pid=$!
 started+=("$gdnsd_pid")
-ready_m=$(wait_answer "$mport" h00000.bench.example A 10.0.0.0 120 "$meridian_pid") ||
-  { tail -20 "$work/m/log"; exit 1; }
 ready_g=$(wait_answer "$gport" h00000.bench.example A 10.0.0.0 120 "$gdnsd_pid") ||
   { tail -20 "$work/g/log"; exit 1; }
+t0=$(now)
+start_meridian "$jar" "$work/m/meridian.yaml" "$work/m/log"
+ready_m=$(wait_answer "$mport" h00000.bench.example A 10.0.0.0 120 "$meridian_pid") ||
+  { tail -20 "$work/m/log"; exit 1; }
 
 echo "gslb-bench $(date -u '+%F %T') UTC on $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -z "$busy" ] || echo "$busy"
