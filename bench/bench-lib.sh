@@ -51,6 +51,15 @@ meridian_how() {
 rss_mib() { awk '/^VmRSS:/ {printf "%.1f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo NA; }
 hwm_mib() { awk '/^VmHWM:/ {printf "%.1f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo NA; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
+# other_cpu: percent of all cores busy over one second, taken while the servers under test are idle
+# (between runs): other work on the machine, which the next run competes with.
+other_cpu() {
+  local a b
+  a=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  sleep 1
+  b=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  echo "$a $b" | awk '{d = $4 - $2; printf "%.0f", (d > 0 ? 100 * ($3 - $1) / d : 0)}'
+}
 
 # wait_answer PORT NAME TYPE EXPECTED TIMEOUT_S PID: polls every 50 ms with kdig until the answer
 # (first record data) is EXPECTED; prints the seconds since $t0 (set by the caller with now).
@@ -95,8 +104,11 @@ stamped_dnsperf_bg() {
   started+=("$dnsperf_pid")
 }
 
-# busy_note: a warning line when other work is running (1-minute load above the core count): the
-# figures that follow then measure contention as much as the servers.
+# busy_note: a warning line when other work keeps the machine busy (over 15 % of all cores for a
+# second, sampled before the servers start): the figures that follow then measure contention too.
 busy_note() {
-  awk -v c="$(nproc)" '$1 > c {printf "WARNING: load average %s on %d cores before the run: other work is running, figures will be disturbed\n", $1, c}' /proc/loadavg
+  local busy
+  busy=$(other_cpu)
+  [ "$busy" -le 15 ] ||
+    echo "WARNING: other work used $busy % of the $(nproc) cores just before the run (load average $(cut -d' ' -f1-3 /proc/loadavg)): figures will be disturbed"
 }

@@ -303,7 +303,7 @@ def table(path):
         ("rss_mib", "RSS MiB", "{:>8.1f}"),
         ("hwm_mib", "peak MiB", "{:>8.1f}"),
         ("resp_bytes", "resp B", "{:>8.0f}"),
-        ("load1", "load1", "{:>8.2f}"),
+        ("other_cpu", "other %", "{:>8.0f}"),
     ]
     present = [c for c in cols if any(c[0] in r[3] for r in rows)]
     head = f"{'workload':<12}{'round':>6}  {'server':<9}" + "".join(
@@ -331,7 +331,7 @@ def table(path):
             a, b = servers
             cells = []
             for c in present:
-                if c[0] in ("lost", "resp_bytes", "load1"):
+                if c[0] in ("lost", "resp_bytes", "other_cpu"):
                     cells.append(f"{'':>9}")
                     continue
                 x, y = medians[a][c[0]], medians[b][c[0]]

@@ -2,7 +2,8 @@
 # A zone of 1,000,000 A records (issue 9), Knot DNS 3.2 and Meridian side by side on loopback:
 # 1. Load: each server started on its own (Knot, Meridian, Knot, ... ROUNDS times): seconds from
 #    launching the process to the first correct answer for the zone's last name (kdig every 50 ms),
-#    RSS then and 5 s later.
+#    RSS then and 5 s later; "other %" is the share of all cores other work used in the second
+#    before the start (above a few percent the figures are disturbed).
 # 2. Reload under load: dnsperf at a fixed rate (random names of the zone); after SECONDS the
 #    zone's serial is bumped (the new file, written beforehand under a name no server watches, is
 #    renamed into place) and the server told to reload (Meridian: SIGHUP; Knot: knotc
@@ -106,7 +107,8 @@ echo "Meridian: $(meridian_how), minimal_responses $minimal, port $mport; Knot p
 
 # --- 1. load: time to the last name's answer, RSS
 load_once() { # load_once SERVER ROUND: starts it, sets $pid; prints the row
-  local srv=$1 r=$2 secs rss settled
+  local srv=$1 r=$2 secs rss settled busy
+  busy=$(other_cpu)
   t0=$(now)
   if [ "$srv" = Knot ]; then start_knot; pid=$knot_pid; else
     start_meridian "$jar" "$work/m/meridian.yaml" "$work/m/log"; pid=$meridian_pid; fi
@@ -115,13 +117,13 @@ load_once() { # load_once SERVER ROUND: starts it, sets $pid; prints the row
   rss=$(rss_mib "$pid")
   sleep 5
   settled=$(rss_mib "$pid")
-  printf '%-6s %-9s %10s %12s %12s %12s %8s\n' "$r" "$srv" "$secs" "$rss" "$settled" "$(hwm_mib "$pid")" "$(load1)"
+  printf '%-6s %-9s %10s %12s %12s %12s %8s\n' "$r" "$srv" "$secs" "$rss" "$settled" "$(hwm_mib "$pid")" "$busy"
   echo "$srv $secs $rss $settled" >>"$work/load.results"
 }
 if [[ $phases == *load* && $phases != reload ]]; then
   echo
   echo "Load ($rounds rounds, interleaved; RSS in MiB)"
-  printf '%-6s %-9s %10s %12s %12s %12s %8s\n' round server "answer s" "RSS then" "RSS +5 s" "peak RSS" load1
+  printf '%-6s %-9s %10s %12s %12s %12s %8s\n' round server "answer s" "RSS then" "RSS +5 s" "peak RSS" "other %"
   for r in $(seq "$rounds"); do
     for srv in Knot Meridian; do
       load_once "$srv" "$r"
@@ -148,6 +150,7 @@ if [[ $phases == *reload* ]]; then
     # the new version, written before the run (a name the file watcher ignores)
     sed "s/ 2026112501 3600 600/ $serial 3600 600/" "$work/big.zone" >"$zdir/.big.tmp"
     out=$work/reload.$srv
+    busy=$(other_cpu)
     # shellcheck disable=SC2086
     stamped_dnsperf_bg "$out" -s 127.0.0.1 -p "$p" -d "$work/queries.txt" -l 900 -Q "$qps" $DNSPERF_OPTS
     t_start=$(now)
@@ -179,7 +182,7 @@ if [[ $phases == *reload* ]]; then
     kill -INT "$dnsperf_pid" 2>/dev/null || true
     wait "$dnsperf_pid" || true
     wait "$stamp_pid" || true
-    echo "$srv: reload to serial $serial answered after $(echo "$t_done - $t_reload" | bc | awk '{printf "%.2f", $1}') s; RSS peak (0.2 s samples) $peak MiB, now $(rss_mib "$pid") MiB, load average $(load1)"
+    echo "$srv: reload to serial $serial answered after $(echo "$t_done - $t_reload" | bc | awk '{printf "%.2f", $1}') s; RSS peak (0.2 s samples) $peak MiB, now $(rss_mib "$pid") MiB; other work used $busy % of the cores in the second before the run"
     if [ "$srv" = Meridian ]; then
       echo "  Meridian reloads in the run: $(($(grep -c 'reload done' "$work/m/log" || true) - reloads_before)) ($(grep -o 'reload done.*' "$work/m/log" | tail -2 | paste -sd';'))"
     fi

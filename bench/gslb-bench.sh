@@ -8,7 +8,9 @@
 #           over 116 subnets on six continents (a dnsperf -B binary query file: -E can only send one
 #           fixed option)
 # Prints per round q/s, average/stddev/max latency, lost queries, RSS and its peak, response size
-# and the load average; then medians and Meridian/gdnsd ratios. With -Q QPS (fixed rate) it also
+# and "other %" (the share of all cores other work used in the second before the run, when the
+# servers are idle: above a few percent the round competed with something else); then medians and
+# Meridian/gdnsd ratios. With -Q QPS (fixed rate) it also
 # prints p99 latency, from per-query latencies (dnsperf -v).
 #
 # Usage: bench/gslb-bench.sh [-r ROUNDS] [-l SECONDS] [-j JAR] [-Q QPS] [-w WARMUP_S]
@@ -169,6 +171,7 @@ run_one() { # run_one WORKLOAD SERVER PORT PID SECONDS RECORD(yes/no) ROUND
     geo) data=(-B -d "$work/geo.bin") ;;
   esac
   out="$work/out.$wl.$srv.$round"
+  [ "$record" = yes ] && busy=$(other_cpu)
   if [ -n "$qps" ]; then
     extra=(-Q "$qps")
     # shellcheck disable=SC2086
@@ -178,7 +181,7 @@ run_one() { # run_one WORKLOAD SERVER PORT PID SECONDS RECORD(yes/no) ROUND
     dnsperf -s 127.0.0.1 -p "$p" "${data[@]}" -l "$secs" $DNSPERF_OPTS >"$out" 2>&1 || true
   fi
   [ "$record" = yes ] || return 0
-  kv="$(benchkit dnsperf "$out") rss_mib=$(rss_mib "$pid") hwm_mib=$(hwm_mib "$pid") load1=$(load1)"
+  kv="$(benchkit dnsperf "$out") rss_mib=$(rss_mib "$pid") hwm_mib=$(hwm_mib "$pid") other_cpu=$busy"
   if [ -n "$qps" ]; then
     kv="$kv $(benchkit latency "$out" | tr ' ' '\n' | grep '^p99_ms=')"
   fi
