@@ -50,10 +50,7 @@ final class FileWatcher implements AutoCloseable {
         if (!relevant) {
           continue;
         }
-        WatchKey more; // settle: wait until no relevant event for the debounce time
-        while ((more = watch.poll(debounce.toMillis(), TimeUnit.MILLISECONDS)) != null) {
-          drain(more, zones, cfgDir, cfgName);
-        }
+        settle(zones, cfgDir, cfgName, debounce);
         LOG.log(Level.INFO, "files changed: reloading");
         try {
           reload.run();
@@ -63,6 +60,28 @@ final class FileWatcher implements AutoCloseable {
       }
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // closed: the server is stopping
+    }
+  }
+
+  /**
+   * Waits until no relevant event has come for {@code debounce}, or for ten debounce times in all
+   * (a file rewritten without pause still gets reloaded). Events for other files in the same
+   * folders (logs, the health state file) do not hold the reload back.
+   */
+  private void settle(Path zones, Path cfgDir, String cfgName, Duration debounce)
+      throws InterruptedException {
+    long now = System.nanoTime();
+    long quietUntil = now + debounce.toNanos();
+    long latest = now + 10 * debounce.toNanos();
+    while (true) {
+      long left = Math.min(quietUntil, latest) - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      WatchKey more = watch.poll(left, TimeUnit.NANOSECONDS);
+      if (more != null && drain(more, zones, cfgDir, cfgName)) {
+        quietUntil = System.nanoTime() + debounce.toNanos();
+      }
     }
   }
 

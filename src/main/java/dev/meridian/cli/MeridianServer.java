@@ -1,8 +1,11 @@
 package dev.meridian.cli;
 
+import dev.meridian.config.Cidr;
 import dev.meridian.config.ConfigException;
 import dev.meridian.config.ConfigLoader;
 import dev.meridian.config.MeridianConfig;
+import dev.meridian.config.RateLimitSpec;
+import dev.meridian.config.TcpSpec;
 import dev.meridian.engine.QueryEngine;
 import dev.meridian.engine.Snapshot;
 import dev.meridian.engine.SnapshotBuilder;
@@ -14,7 +17,9 @@ import dev.meridian.geo.MaxMindLocator;
 import dev.meridian.health.HealthMonitor;
 import dev.meridian.server.DnsServer;
 import dev.meridian.server.Notifier;
+import dev.meridian.server.RateLimitOptions;
 import dev.meridian.server.ServerOptions;
+import dev.meridian.server.TcpLimits;
 import dev.meridian.zone.Journal;
 import dev.meridian.zone.Zone;
 import dev.meridian.zone.ZoneFileLoader;
@@ -73,8 +78,8 @@ public final class MeridianServer implements AutoCloseable {
             config.listen(),
             config.udpWorkers(),
             config.ednsPayloadSize(),
-            config.tcpMaxConnections(),
-            config.tcpIdleTimeout());
+            tcpLimits(config.tcp()),
+            rateLimit(config.rateLimit()));
     Notifier notifier = new Notifier();
     DnsServer dns =
         DnsServer.start(
@@ -106,6 +111,27 @@ public final class MeridianServer implements AutoCloseable {
     return server;
   }
 
+  private static TcpLimits tcpLimits(TcpSpec t) {
+    return new TcpLimits(
+        t.maxConnections(),
+        t.maxPerClient(),
+        t.idleTimeout(),
+        t.busyIdleTimeout(),
+        t.messageTimeout());
+  }
+
+  private static RateLimitOptions rateLimit(RateLimitSpec r) {
+    if (!r.isEnabled()) {
+      return RateLimitOptions.OFF;
+    }
+    List<RateLimitOptions.Prefix> exempt = new ArrayList<>();
+    for (Cidr c : r.exempt()) {
+      exempt.add(new RateLimitOptions.Prefix(c.network(), c.prefix()));
+    }
+    return new RateLimitOptions(
+        r.responsesPerSecond(), r.window(), r.slip(), r.ipv4Prefix(), r.ipv6Prefix(), exempt);
+  }
+
   /**
    * Reads the configuration and the zone files again and swaps in a new snapshot without dropping a
    * query: zones whose serial went up replace the old ones, broken files and a broken configuration
@@ -121,11 +147,11 @@ public final class MeridianServer implements AutoCloseable {
       if (!next.listen().equals(config.listen())
           || next.udpWorkers() != config.udpWorkers()
           || next.ednsPayloadSize() != config.ednsPayloadSize()
-          || next.tcpMaxConnections() != config.tcpMaxConnections()
-          || !next.tcpIdleTimeout().equals(config.tcpIdleTimeout())) {
+          || !next.tcp().equals(config.tcp())
+          || !next.rateLimit().equals(config.rateLimit())) {
         LOG.log(
             Level.WARNING,
-            "reload: listen, udp_workers, edns and tcp changes take effect at"
+            "reload: listen, udp_workers, edns, tcp and rate_limit changes take effect at"
                 + " the next restart");
       }
     } catch (ConfigException e) {

@@ -49,6 +49,7 @@ public final class ConfigLoader {
             "udp_workers",
             "edns",
             "tcp",
+            "rate_limit",
             "any_queries",
             "minimal_responses",
             "transfer",
@@ -82,12 +83,8 @@ public final class ConfigLoader {
     edns.allowOnly(Set.of("payload_size"));
     int payload = edns.intIn("payload_size", 512, 4096, 1232);
 
-    ConfigReader tcp = root.child("tcp");
-    tcp.allowOnly(Set.of("max_connections", "idle_timeout"));
-    int maxConnections = tcp.intIn("max_connections", 1, 10_000, 128);
-    Duration idle =
-        tcp.duration(
-            "idle_timeout", Duration.ofMillis(100), Duration.ofMinutes(10), Duration.ofSeconds(10));
+    TcpSpec tcp = tcp(root.child("tcp"));
+    RateLimitSpec rateLimit = rateLimit(root);
 
     AnyMode any = root.choice("any_queries", AnyMode.class, AnyMode.MINIMAL);
     boolean minimal = root.bool("minimal_responses", false);
@@ -169,8 +166,8 @@ public final class ConfigLoader {
         zoneDir,
         udpWorkers,
         payload,
-        maxConnections,
-        idle,
+        tcp,
+        rateLimit,
         any,
         minimal,
         allow,
@@ -180,6 +177,74 @@ public final class ConfigLoader {
         keys,
         updates,
         transferKeys);
+  }
+
+  /** The {@code tcp} section (RFC 7766 sections 6.2.3 and 10); README "Configuration". */
+  private static TcpSpec tcp(ConfigReader tcp) {
+    tcp.allowOnly(
+        Set.of(
+            "max_connections",
+            "max_per_client",
+            "idle_timeout",
+            "busy_idle_timeout",
+            "message_timeout"));
+    int max = tcp.intIn("max_connections", 1, 100_000, 1000);
+    int perClient = tcp.intIn("max_per_client", 1, 100_000, 100);
+    Duration idle =
+        tcp.duration(
+            "idle_timeout", Duration.ofMillis(100), Duration.ofMinutes(10), Duration.ofSeconds(10));
+    Duration busyIdle =
+        tcp.duration(
+            "busy_idle_timeout",
+            Duration.ofMillis(100),
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(1));
+    Duration message =
+        tcp.duration(
+            "message_timeout",
+            Duration.ofMillis(100),
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(2));
+    return new TcpSpec(max, perClient, idle, busyIdle, message);
+  }
+
+  /** The {@code rate_limit} section; absent means off. README "Configuration". */
+  private static RateLimitSpec rateLimit(ConfigReader root) {
+    if (!root.has("rate_limit")) {
+      return RateLimitSpec.OFF;
+    }
+    ConfigReader rl = root.child("rate_limit");
+    rl.allowOnly(
+        Set.of("responses_per_second", "window", "slip", "ipv4_prefix", "ipv6_prefix", "exempt"));
+    int rate = 0;
+    if (rl.has("responses_per_second")) {
+      rate = rl.intIn("responses_per_second", 1, 100_000, 0);
+    } else {
+      rl.problem(
+          rl.line("responses_per_second"),
+          rl.key("responses_per_second"),
+          "required when rate_limit is present, a whole number 1..100000");
+    }
+    Duration window =
+        rl.duration("window", Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofSeconds(15));
+    if (window.toMillis() % 1000 != 0) {
+      rl.problem(
+          rl.line("window"),
+          rl.key("window"),
+          "must be whole seconds from 1s to 1h, got '" + rl.string("window", "") + "'");
+    }
+    int slip = rl.intIn("slip", 0, 10, 2);
+    int v4 = rl.intIn("ipv4_prefix", 0, 32, 24);
+    int v6 = rl.intIn("ipv6_prefix", 0, 128, 56);
+    List<Cidr> exempt = new ArrayList<>();
+    for (ConfigReader.Item item : rl.strings("exempt", List.of())) {
+      try {
+        exempt.add(Cidr.parse(item.text()));
+      } catch (ConfigException e) {
+        rl.problem(item, e.getMessage() + "; allowed: an address or address/prefix");
+      }
+    }
+    return new RateLimitSpec(rate, window, slip, v4, v6, exempt);
   }
 
   /** A section holding one key, {@code allow}: addresses or prefixes, loopback by default. */

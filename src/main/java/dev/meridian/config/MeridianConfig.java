@@ -2,7 +2,6 @@ package dev.meridian.config;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -13,8 +12,8 @@ import java.util.List;
  * @param zoneDir folder whose {@code *.zone} files are loaded
  * @param udpWorkers threads (and SO_REUSEPORT sockets) per UDP address
  * @param ednsPayloadSize the UDP payload size we advertise and accept at most
- * @param tcpMaxConnections concurrent TCP connections per address; more are closed at once
- * @param tcpIdleTimeout a TCP connection with no query for this long is closed
+ * @param tcp TCP connection limits and timeouts
+ * @param rateLimit response rate limiting over UDP ({@link RateLimitSpec#OFF} when absent)
  * @param anyMode how ANY queries are answered
  * @param minimalResponses leave the apex NS RRset out of positive answers
  * @param transferAllow clients that may AXFR/IXFR
@@ -31,8 +30,8 @@ public record MeridianConfig(
     Path zoneDir,
     int udpWorkers,
     int ednsPayloadSize,
-    int tcpMaxConnections,
-    Duration tcpIdleTimeout,
+    TcpSpec tcp,
+    RateLimitSpec rateLimit,
     AnyMode anyMode,
     boolean minimalResponses,
     List<Cidr> transferAllow,
@@ -61,8 +60,8 @@ public record MeridianConfig(
         zoneDir,
         udpWorkers,
         ednsPayloadSize,
-        tcpMaxConnections,
-        tcpIdleTimeout,
+        tcp,
+        rateLimit,
         anyMode,
         minimalResponses,
         transferAllow,

@@ -47,6 +47,11 @@ public final class QueryEngine implements QueryHandler {
   }
 
   @Override
+  public int answerFast(WireQuery query, byte[] out) {
+    return holder.current().fast().answer(query, out);
+  }
+
+  @Override
   public int answer(Message query, Message response, ClientInfo client) {
     Snapshot s = holder.current();
     Record q = query.getQuestion();

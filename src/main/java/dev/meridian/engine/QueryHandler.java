@@ -21,6 +21,16 @@ public interface QueryHandler {
   int answer(Message query, Message response, ClientInfo client);
 
   /**
+   * Answers a plain question from answers encoded at load, when it can: writes the whole response
+   * (without OPT, which the wire layer adds) into {@code out}. Must not allocate or block.
+   *
+   * @return the response length, or -1 when {@link #answer} must answer instead
+   */
+  default int answerFast(WireQuery query, byte[] out) {
+    return -1;
+  }
+
+  /**
    * A dynamic update (RFC 2136). {@code wire} is the message as received, which its TSIG signs.
    * Fill in the rcode; a signed request gets a signed response.
    */

@@ -21,6 +21,7 @@ import java.util.List;
  * @param health which endpoints are live
  * @param healthTargets every endpoint with its health index and check, for the monitor
  * @param generation increases with every reload; health tables carry the one they describe
+ * @param fast the static answers of {@code zones}, encoded at load
  */
 public record Snapshot(
     ZoneIndex zones,
@@ -30,20 +31,27 @@ public record Snapshot(
     GeoLocator geo,
     HealthView health,
     List<Target> healthTargets,
-    long generation) {
+    long generation,
+    FastAnswers fast) {
 
   public Snapshot {
     healthTargets = List.copyOf(healthTargets);
   }
 
-  /** The same snapshot with other zones (the same generation: endpoints are unchanged). */
+  /**
+   * The same snapshot with other zones (the same generation: endpoints are unchanged); the answers
+   * of zones that did not change are kept as they are.
+   */
   public Snapshot withZones(ZoneIndex z) {
-    return new Snapshot(z, config, lookupOptions, policies, geo, health, healthTargets, generation);
+    FastAnswers f = FastAnswers.build(z, lookupOptions, n -> policies.get(n) != null, fast);
+    return new Snapshot(
+        z, config, lookupOptions, policies, geo, health, healthTargets, generation, f);
   }
 
   /** The same snapshot with another health view. */
   public Snapshot withHealth(HealthView h) {
-    return new Snapshot(zones, config, lookupOptions, policies, geo, h, healthTargets, generation);
+    return new Snapshot(
+        zones, config, lookupOptions, policies, geo, h, healthTargets, generation, fast);
   }
 
   /** A snapshot of {@code zones} under {@code config}, without a geo database. */

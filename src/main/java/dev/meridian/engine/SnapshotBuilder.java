@@ -84,15 +84,17 @@ public final class SnapshotBuilder {
           new Target(
               t.index(), t.address(), regionsOf.getOrDefault(t.index(), Set.of()), t.check()));
     }
+    PolicyTable policies = new PolicyTable(services);
     return new Snapshot(
         index,
         config,
         options,
-        new PolicyTable(services),
+        policies,
         geo,
         HealthTable.initial(generation, all),
         all,
-        generation);
+        generation,
+        FastAnswers.build(index, options, n -> policies.get(n) != null, null));
   }
 
   /** Things worth a log line that do not stop the load. */

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The UDP and TCP listeners of every configured address. Thread-safe; {@link #close()} stops them
- * all.
+ * The UDP and TCP listeners of every configured address, sharing one response rate limiter (UDP
+ * only; TCP is never limited). Thread-safe; {@link #close()} stops them all.
  */
 public final class DnsServer implements AutoCloseable {
   private static final int EPHEMERAL_TRIES = 10;
@@ -24,9 +24,13 @@ public final class DnsServer implements AutoCloseable {
   public static DnsServer start(ServerOptions options, QueryHandler handler) throws IOException {
     DnsServer s = new DnsServer();
     PacketProcessor processor = new PacketProcessor(handler, options.ednsPayloadSize(), s.stats);
+    ResponseRateLimiter limiter =
+        options.rateLimit().isEnabled()
+            ? new ResponseRateLimiter(options.rateLimit(), System::nanoTime)
+            : null;
     try {
       for (InetSocketAddress a : options.listen()) {
-        s.bind(a, options, processor);
+        s.bind(a, options, processor, limiter);
       }
     } catch (IOException e) {
       s.close();
@@ -41,16 +45,18 @@ public final class DnsServer implements AutoCloseable {
    * TCP first, without SO_REUSEPORT, so that a port another process holds is refused rather than
    * silently shared; then the UDP sockets on the same port.
    */
-  private void bind(InetSocketAddress a, ServerOptions o, PacketProcessor p) throws IOException {
+  private void bind(
+      InetSocketAddress a, ServerOptions o, PacketProcessor p, ResponseRateLimiter limiter)
+      throws IOException {
     for (int attempt = 1; ; attempt++) {
       TcpListener t;
       try {
-        t = new TcpListener(a, o.tcpMaxConnections(), o.tcpIdleTimeout(), p, stats);
+        t = new TcpListener(a, o.tcp(), p, stats);
       } catch (BindException e) {
         throw new BindException("TCP " + show(a) + ": " + e.getMessage());
       }
       try {
-        UdpListener u = new UdpListener(t.address(), o.udpWorkers(), p, stats);
+        UdpListener u = new UdpListener(t.address(), o.udpWorkers(), p, limiter, stats);
         udp.add(u);
         tcp.add(t);
         return;

@@ -40,17 +40,26 @@ public final class PacketProcessor {
   @FunctionalInterface
   public interface Sink {
     void send(byte[] wire) throws IOException;
+
+    /** Sends {@code buffer[0..length)}; sinks that can send from a shared buffer override it. */
+    default void send(byte[] buffer, int length) throws IOException {
+      send(java.util.Arrays.copyOf(buffer, length));
+    }
   }
 
   private final QueryHandler handler;
   private final int payloadSize;
   private final ServerStats stats;
   private final AtomicLong lastErrorLog = new AtomicLong();
+  private final FastResponder fast;
+  private final ThreadLocal<FastResponder.State> fastState =
+      ThreadLocal.withInitial(FastResponder.State::new);
 
   public PacketProcessor(QueryHandler handler, int payloadSize, ServerStats stats) {
     this.handler = handler;
     this.payloadSize = payloadSize;
     this.stats = stats;
+    this.fast = new FastResponder(handler, payloadSize);
   }
 
   /** Handles {@code packet[0..length)} from {@code client}; sends nothing for a dropped packet. */
@@ -59,6 +68,12 @@ public final class PacketProcessor {
       throws IOException {
     if (length < HEADER || (packet[2] & 0x80) != 0) {
       stats.dropped.increment(); // no header to answer, or a response: never answer those
+      return;
+    }
+    FastResponder.State state = fastState.get();
+    int fastLength = fast.respond(packet, length, tcp, state);
+    if (fastLength > 0) {
+      sink.send(state.out, fastLength); // answered from bytes encoded at load
       return;
     }
     Message query;

@@ -1,7 +1,6 @@
 package dev.meridian.server;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,15 +10,15 @@ import java.util.List;
  *     both)
  * @param udpWorkers receiving threads, each with its own SO_REUSEPORT socket, per address
  * @param ednsPayloadSize the UDP payload size we advertise in OPT and accept at most
- * @param tcpMaxConnections open TCP connections per address; more are closed on accept
- * @param tcpIdleTimeout a connection idle this long is closed (RFC 7766 section 6.2.3)
+ * @param tcp TCP connection limits and timeouts (RFC 7766)
+ * @param rateLimit response rate limiting over UDP, or {@link RateLimitOptions#OFF}
  */
 public record ServerOptions(
     List<InetSocketAddress> listen,
     int udpWorkers,
     int ednsPayloadSize,
-    int tcpMaxConnections,
-    Duration tcpIdleTimeout) {
+    TcpLimits tcp,
+    RateLimitOptions rateLimit) {
   public ServerOptions {
     listen = List.copyOf(listen);
   }

@@ -11,6 +11,10 @@ public final class ServerStats {
   final LongAdder servfail = new LongAdder();
   final LongAdder truncated = new LongAdder();
   final LongAdder tcpRejected = new LongAdder();
+  final LongAdder tcpEvicted = new LongAdder();
+  final LongAdder tcpTimedOut = new LongAdder();
+  final LongAdder rateLimitDropped = new LongAdder();
+  final LongAdder rateLimitSlipped = new LongAdder();
 
   public long udpQueries() {
     return udpQueries.sum();
@@ -38,8 +42,31 @@ public final class ServerStats {
     return truncated.sum();
   }
 
-  /** TCP connections closed on accept because max_connections were open. */
+  /**
+   * TCP connections closed on accept: over max_per_client, or max_connections open and every one of
+   * them busy.
+   */
   public long tcpRejected() {
     return tcpRejected.sum();
+  }
+
+  /** TCP connections closed to make room for a new one (the longest waiting for a query). */
+  public long tcpEvicted() {
+    return tcpEvicted.sum();
+  }
+
+  /** TCP connections closed by the idle timeout, the message deadline or a stalled write. */
+  public long tcpTimedOut() {
+    return tcpTimedOut.sum();
+  }
+
+  /** UDP responses not sent because of rate limiting. */
+  public long rateLimitDropped() {
+    return rateLimitDropped.sum();
+  }
+
+  /** UDP responses sent truncated (TC=1, "slip") instead of in full because of rate limiting. */
+  public long rateLimitSlipped() {
+    return rateLimitSlipped.sum();
   }
 }

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Serves one UDP address with several threads, each blocking on its own SO_REUSEPORT socket so that
- * the kernel spreads packets without a shared lock. Each thread confines its buffers.
+ * the kernel spreads packets without a shared lock. Each response passes the rate limiter when one
+ * is configured (sent, dropped, or sent truncated). Each thread confines its buffers.
  */
 final class UdpListener implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(UdpListener.class.getName());
@@ -23,7 +24,12 @@ final class UdpListener implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final InetSocketAddress bound;
 
-  UdpListener(InetSocketAddress address, int workers, PacketProcessor processor, ServerStats stats)
+  UdpListener(
+      InetSocketAddress address,
+      int workers,
+      PacketProcessor processor,
+      ResponseRateLimiter limiter,
+      ServerStats stats)
       throws IOException {
     ProtocolFamily family =
         address.getAddress() instanceof java.net.Inet6Address
@@ -45,7 +51,8 @@ final class UdpListener implements AutoCloseable {
     }
     for (int i = 0; i < channels.size(); i++) {
       DatagramChannel ch = channels.get(i);
-      Thread t = new Thread(() -> serve(ch, processor, stats), "udp-" + bound + "-" + i);
+      Worker w = new Worker(ch, limiter, stats);
+      Thread t = new Thread(() -> serve(ch, processor, w, stats), "udp-" + bound + "-" + i);
       t.setDaemon(true);
       threads.add(t);
     }
@@ -68,7 +75,8 @@ final class UdpListener implements AutoCloseable {
     return ch;
   }
 
-  private static void serve(DatagramChannel ch, PacketProcessor processor, ServerStats stats) {
+  private static void serve(
+      DatagramChannel ch, PacketProcessor processor, Worker sink, ServerStats stats) {
     ByteBuffer in = ByteBuffer.allocateDirect(65535);
     byte[] packet = new byte[65535];
     while (ch.isOpen()) {
@@ -82,8 +90,8 @@ final class UdpListener implements AutoCloseable {
         int length = in.remaining();
         in.get(packet, 0, length);
         stats.udpQueries.increment();
-        processor.handle(
-            packet, length, from.getAddress(), false, wire -> ch.send(ByteBuffer.wrap(wire), from));
+        sink.to = from;
+        processor.handle(packet, length, from.getAddress(), false, sink);
       } catch (ClosedChannelException e) {
         return; // close() was called: the listener is shutting down
       } catch (IOException e) {
@@ -92,6 +100,46 @@ final class UdpListener implements AutoCloseable {
       } catch (Throwable t) { // thread root: one packet never kills a listener
         LOG.log(Level.ERROR, "udp listener error, continuing: " + t, t);
       }
+    }
+  }
+
+  /** Sends the responses of one thread, through the rate limiter if any. Thread-confined. */
+  private static final class Worker implements PacketProcessor.Sink {
+    private final DatagramChannel channel;
+    private final ResponseRateLimiter limiter;
+    private final ServerStats stats;
+    private final ByteBuffer out = ByteBuffer.allocateDirect(65535);
+    private final byte[] slip;
+    InetSocketAddress to;
+
+    Worker(DatagramChannel channel, ResponseRateLimiter limiter, ServerStats stats) {
+      this.channel = channel;
+      this.limiter = limiter;
+      this.stats = stats;
+      this.slip = limiter == null ? null : new byte[65535];
+    }
+
+    @Override
+    public void send(byte[] wire) throws IOException {
+      byte[] w = wire;
+      int len = wire.length;
+      if (limiter != null) {
+        int verdict = limiter.check(to.getAddress(), wire, len);
+        if (verdict == ResponseRateLimiter.SLIP) {
+          len = ResponseClass.slip(wire, len, slip);
+          w = slip;
+        }
+        if (verdict == ResponseRateLimiter.DROP || len < 0) {
+          stats.rateLimitDropped.increment();
+          return;
+        }
+        if (verdict == ResponseRateLimiter.SLIP) {
+          stats.rateLimitSlipped.increment();
+        }
+      }
+      out.clear();
+      out.put(w, 0, len).flip();
+      channel.send(out, to);
     }
   }
 

@@ -11,14 +11,34 @@ import org.xbill.DNS.Name;
  *     (Knot's behaviour); when false, add it as NSD and BIND do by default
  * @param rotate whether address RRsets of zone data rotate per response by default
  * @param rotateZones per-zone exceptions to {@code rotate}, by apex
+ * @param fixedTurn when 0 or more, rotating RRsets start this many records along instead of at
+ *     their shared counter: how pre-encoded answers render each rotation once; -1 otherwise
  */
 public record LookupOptions(
-    boolean minimalAny, boolean minimalResponses, boolean rotate, Map<Name, Boolean> rotateZones) {
+    boolean minimalAny,
+    boolean minimalResponses,
+    boolean rotate,
+    Map<Name, Boolean> rotateZones,
+    int fixedTurn) {
   /** NSD's defaults (minimal ANY, NS in authority), without rotation. */
   public static final LookupOptions NSD_LIKE = new LookupOptions(true, false, false, Map.of());
 
   public LookupOptions {
     rotateZones = Map.copyOf(rotateZones);
+  }
+
+  /** Options whose rotating RRsets follow their shared counters. */
+  public LookupOptions(
+      boolean minimalAny,
+      boolean minimalResponses,
+      boolean rotate,
+      Map<Name, Boolean> rotateZones) {
+    this(minimalAny, minimalResponses, rotate, rotateZones, -1);
+  }
+
+  /** These options with every rotating RRset started {@code turn} records along. */
+  public LookupOptions withTurn(int turn) {
+    return new LookupOptions(minimalAny, minimalResponses, rotate, rotateZones, turn);
   }
 
   /** Options without rotation. */

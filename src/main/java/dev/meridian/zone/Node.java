@@ -84,6 +84,16 @@ public final class Node {
     return has(Type.CNAME);
   }
 
+  /** True when the zone has a {@code *.name} node below this one. */
+  public boolean hasWildcard() {
+    return wildcard != null;
+  }
+
+  /** The types of the RRsets, in file order. */
+  public int type(int i) {
+    return types[i];
+  }
+
   /** The child {@code *.name} node if the zone has one, else null. */
   Node wildcard() {
     return wildcard;

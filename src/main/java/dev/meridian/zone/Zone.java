@@ -91,6 +91,11 @@ public final class Zone {
     return diff != 0 && diff < 0x80000000L;
   }
 
+  /** Every node: owner names and empty non-terminals, in no particular order. */
+  public java.util.Collection<Node> nodes() {
+    return nodes.values();
+  }
+
   /** The node at exactly {@code name}, or null. */
   public Node node(Name name) {
     return nodes.get(name);

@@ -189,7 +189,8 @@ public final class ZoneLookup {
 
   /**
    * RFC 8482 section 4.1 lets us pick one RRset; like NSD, prefer small popular types (A, AAAA,
-   * SOA, MX, PTR), then anything but DNSSEC types, in zone-file order.
+   * SOA, MX, PTR), then anything but DNSSEC types and DNAME, in zone-file order (NSD and Knot
+   * answer ANY at a DNAME owner with its other data).
    */
   static int preferredForAny(Node node) {
     int normal = -1;
@@ -200,7 +201,7 @@ public final class ZoneLookup {
         case Type.A, Type.AAAA, Type.SOA, Type.MX, Type.PTR -> {
           return i;
         }
-        case Type.DNSKEY, Type.RRSIG, Type.NSEC -> other = other < 0 ? i : other;
+        case Type.DNSKEY, Type.RRSIG, Type.NSEC, Type.DNAME -> other = other < 0 ? i : other;
         default -> normal = normal < 0 ? i : normal;
       }
     }
@@ -245,7 +246,8 @@ public final class ZoneLookup {
     int start = 0;
     AtomicInteger turn = node.turn(index);
     if (turn != null && options.rotates(zone.origin())) {
-      start = Math.floorMod(turn.getAndIncrement(), set.length);
+      int k = options.fixedTurn() >= 0 ? options.fixedTurn() : turn.getAndIncrement();
+      start = Math.floorMod(k, set.length);
     }
     for (int k = 0; k < set.length; k++) {
       Record r = set[(start + k) % set.length];

@@ -9,6 +9,7 @@ import java.io.StringReader;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
@@ -29,8 +30,11 @@ class ConfigLoaderTest {
     assertEquals(1053, c.listen().get(0).getPort());
     assertEquals(Path.of("/etc/meridian/zones"), c.zoneDir());
     assertEquals(1232, c.ednsPayloadSize());
-    assertEquals(128, c.tcpMaxConnections());
-    assertEquals(Duration.ofSeconds(10), c.tcpIdleTimeout());
+    assertEquals(
+        new TcpSpec(
+            1000, 100, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(2)),
+        c.tcp());
+    assertFalse(c.rateLimit().isEnabled());
     assertEquals(AnyMode.MINIMAL, c.anyMode());
     assertFalse(c.minimalResponses());
     assertTrue(c.mayTransfer(InetAddress.getByName("127.0.0.2")));
@@ -57,7 +61,8 @@ class ConfigLoaderTest {
     assertEquals(Path.of("/srv/zones"), c.zoneDir());
     assertEquals(3, c.udpWorkers());
     assertEquals(4096, c.ednsPayloadSize());
-    assertEquals(Duration.ofMillis(500), c.tcpIdleTimeout());
+    assertEquals(Duration.ofMillis(500), c.tcp().idleTimeout());
+    assertEquals(5, c.tcp().maxConnections());
     assertEquals(AnyMode.FULL, c.anyMode());
     assertTrue(c.minimalResponses());
     assertTrue(c.mayTransfer(InetAddress.getByName("192.0.2.77")));
@@ -70,7 +75,8 @@ class ConfigLoaderTest {
     assertTrue(
         e.startsWith(
             FILE
-                + ":3: tcp.max_conections: unknown key, allowed here: idle_timeout, max_connections"),
+                + ":3: tcp.max_conections: unknown key, allowed here: busy_idle_timeout, idle_timeout,"
+                + " max_connections, max_per_client, message_timeout"),
         e);
   }
 
@@ -108,6 +114,96 @@ class ConfigLoaderTest {
     assertTrue(error("- a\n- b\n").contains("must be a mapping"));
     assertTrue(error("tcp: 5\n").contains(FILE + ":1: tcp: must be a mapping"));
     assertTrue(error("zone_dir: [a, b]\n").contains("zone_dir: must be a single value"));
+  }
+
+  @Test
+  void readsTcpLimitsAndRateLimit() throws Exception {
+    MeridianConfig c =
+        parse(
+            """
+            tcp:
+              max_connections: 20000
+              max_per_client: 16
+              idle_timeout: 30s
+              busy_idle_timeout: 200ms
+              message_timeout: 500ms
+            rate_limit:
+              responses_per_second: 10
+              window: 5s
+              slip: 3
+              ipv4_prefix: 32
+              ipv6_prefix: 64
+              exempt: [192.0.2.0/24, "2001:db8::/32"]
+            """);
+    assertEquals(
+        new TcpSpec(
+            20000, 16, Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofMillis(500)),
+        c.tcp());
+    RateLimitSpec r = c.rateLimit();
+    assertTrue(r.isEnabled());
+    assertEquals(10, r.responsesPerSecond());
+    assertEquals(Duration.ofSeconds(5), r.window());
+    assertEquals(3, r.slip());
+    assertEquals(32, r.ipv4Prefix());
+    assertEquals(64, r.ipv6Prefix());
+    assertEquals(List.of(Cidr.parse("192.0.2.0/24"), Cidr.parse("2001:db8::/32")), r.exempt());
+  }
+
+  @Test
+  void rateLimitDefaultsWhenOnlyTheRateIsGiven() throws Exception {
+    RateLimitSpec r = parse("rate_limit: {responses_per_second: 5}\n").rateLimit();
+    assertEquals(
+        new RateLimitSpec(5, Duration.ofSeconds(15), 2, 24, 56, List.of()), r, r::toString);
+  }
+
+  @Test
+  void tcpAndRateLimitValuesAreCheckedWithTheirRanges() {
+    String e =
+        error(
+            """
+            tcp:
+              max_connections: 0
+              max_per_client: 100001
+              busy_idle_timeout: 50ms
+              message_timeout: 2m
+            rate_limit:
+              responses_per_second: 0
+              window: 1500ms
+              slip: 11
+              ipv4_prefix: 33
+              ipv6_prefix: -1
+              exempt: [10.0.0.0/40, nowhere]
+              burst: 5
+            """);
+    String[] expected = {
+      ":2: tcp.max_connections: must be a whole number 1..100000, got '0'",
+      ":3: tcp.max_per_client: must be a whole number 1..100000, got '100001'",
+      ":4: tcp.busy_idle_timeout: must be a duration from 100ms to 10m",
+      ":5: tcp.message_timeout: must be a duration from 100ms to 1m",
+      ":7: rate_limit.responses_per_second: must be a whole number 1..100000, got '0'",
+      ":8: rate_limit.window: must be whole seconds from 1s to 1h, got '1500ms'",
+      ":9: rate_limit.slip: must be a whole number 0..10, got '11'",
+      ":10: rate_limit.ipv4_prefix: must be a whole number 0..32, got '33'",
+      ":11: rate_limit.ipv6_prefix: must be a whole number 0..128, got '-1'",
+      ":12: rate_limit.exempt[0]: bad prefix length in '10.0.0.0/40'",
+      ":12: rate_limit.exempt[1]: 'nowhere' is not an IPv4 or IPv6 address",
+      ":13: rate_limit.burst: unknown key, allowed here: exempt, ipv4_prefix, ipv6_prefix,"
+          + " responses_per_second, slip, window",
+    };
+    for (String x : expected) {
+      assertTrue(e.contains(FILE + x), x + " not in:\n" + e);
+    }
+  }
+
+  @Test
+  void rateLimitNeedsItsRate() {
+    String e = error("rate_limit:\n  window: 10s\n");
+    assertTrue(
+        e.contains(
+            FILE
+                + ":2: rate_limit.responses_per_second: required when rate_limit is present,"
+                + " a whole number 1..100000"),
+        e);
   }
 
   @Test

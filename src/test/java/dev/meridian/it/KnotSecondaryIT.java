@@ -7,7 +7,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -57,8 +56,7 @@ class KnotSecondaryIT {
 
   @Test
   void knotTransfersTheZoneAndFollowsANotifiedNewSerial() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isExecutable(KNOTD), "knotd is not installed (apt-get install knot)");
+    Tools.require(KNOTD.toString(), "apt-get install knot");
     int knotPort;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       knotPort = s.getLocalPort();

@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -169,9 +168,7 @@ class UpdateIT {
 
   @Test
   void nsupdateAddsARecordThatSurvivesKillNineAndRestart() throws Exception {
-    Path nsupdate = Path.of("/usr/bin/nsupdate");
-    Assumptions.assumeTrue(
-        Files.isExecutable(nsupdate), "nsupdate is not installed (apt-get install bind9-dnsutils)");
+    Path nsupdate = Tools.require("/usr/bin/nsupdate", "apt-get install bind9-dnsutils");
     Path dir = Files.createTempDirectory("meridian-crash");
     Files.createDirectories(dir.resolve("zones"));
     Files.copy(zoneFile(), dir.resolve("zones/example.net.zone"));

@@ -1,0 +1,70 @@
+package dev.meridian.engine;
+
+/**
+ * The pre-encoded responses of one zone: for each node its answers by type (one variant per
+ * rotation of a rotating RRset) and its NODATA response, and the zone's NXDOMAIN response as a
+ * {@link Template}. Built by {@link FastAnswers}; immutable.
+ */
+final class ZoneAnswers {
+  final dev.meridian.zone.Zone zone;
+  final NameTable<NodeAnswers> names;
+  final Template nxdomain; // null: NXDOMAIN takes the general path
+
+  ZoneAnswers(dev.meridian.zone.Zone zone, NameTable<NodeAnswers> names, Template nxdomain) {
+    this.zone = zone;
+    this.names = names;
+    this.nxdomain = nxdomain;
+  }
+
+  /** One owner name's responses. Immutable. */
+  static final class NodeAnswers {
+    private final int[] types;
+    private final byte[][][] variants; // by type; null: that type takes the general path
+    private final byte[] nodata; // null: types not listed take the general path
+    private final boolean general; // every question for this name takes the general path
+    private final boolean generalBelow; // names below it that are not nodes: the general path
+
+    NodeAnswers(
+        int[] types, byte[][][] variants, byte[] nodata, boolean general, boolean generalBelow) {
+      this.types = types;
+      this.variants = variants;
+      this.nodata = nodata;
+      this.general = general;
+      this.generalBelow = generalBelow;
+    }
+
+    /** Whether a missing name below this closest encloser needs the general path. */
+    boolean isGeneralBelow() {
+      return generalBelow;
+    }
+
+    /** Writes the response to {@code q}; its length, or -1 for the general path. */
+    int write(WireQuery q, byte[] out) {
+      if (general) {
+        return -1;
+      }
+      for (int i = 0; i < types.length; i++) {
+        if (types[i] == q.qtype) {
+          byte[][] v = variants[i];
+          if (v == null) {
+            return -1;
+          }
+          byte[] chosen = v.length == 1 ? v[0] : v[q.nextTurn() % v.length];
+          return copy(chosen, q, out, false);
+        }
+      }
+      return nodata == null ? -1 : copy(nodata, q, out, true);
+    }
+
+    private static int copy(byte[] response, WireQuery q, byte[] out, boolean patchType) {
+      if (response.length > out.length) {
+        return -1;
+      }
+      System.arraycopy(response, 0, out, 0, response.length);
+      // the name as the client wrote it (same length, so no pointer moves), and for NODATA its type
+      System.arraycopy(q.packet, 12, out, 12, q.nameLength + (patchType ? 2 : 0));
+      FastAnswers.patchHeader(q, out);
+      return response.length;
+    }
+  }
+}

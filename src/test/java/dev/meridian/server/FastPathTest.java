@@ -1,0 +1,252 @@
+package dev.meridian.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meridian.config.ConfigLoader;
+import dev.meridian.engine.ClientInfo;
+import dev.meridian.engine.QueryEngine;
+import dev.meridian.engine.QueryHandler;
+import dev.meridian.engine.SnapshotBuilder;
+import dev.meridian.engine.SnapshotHolder;
+import dev.meridian.geo.GeoLocator;
+import dev.meridian.zone.Node;
+import dev.meridian.zone.Zone;
+import dev.meridian.zone.ZoneFileLoader;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ClientSubnetOption;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The fast path (answers encoded at load) and the general path (dnsjava) give the same bytes, ID
+ * and rotation aside: every owner name and type of the test zones, random names below them, in
+ * random case, with and without EDNS, DO and ECS, over UDP and TCP.
+ */
+class FastPathTest {
+  private static final InetAddress CLIENT = InetAddress.getLoopbackAddress();
+  private static final int[] TYPES = {
+    Type.A,
+    Type.AAAA,
+    Type.NS,
+    Type.SOA,
+    Type.MX,
+    Type.TXT,
+    Type.CNAME,
+    Type.SRV,
+    Type.PTR,
+    Type.DNAME,
+    Type.CAA,
+    Type.DS,
+    Type.ANY,
+    Type.HINFO,
+    65280
+  };
+  private static final String SERVICES =
+      """
+      services:
+        www.example.org: {policy: round-robin, endpoints: [198.51.100.1, 198.51.100.2]}
+        weighted.example.com:
+          policy: weighted
+          endpoints: [{address: 192.0.2.30, weight: 3}, {address: 192.0.2.31, weight: 1}]
+      """;
+
+  private static PacketProcessor both;
+  private static PacketProcessor general;
+  private static FastResponder fast;
+  private static final List<Name> owners = new ArrayList<>();
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    List<Zone> zones = new ArrayList<>();
+    for (String f :
+        List.of(
+            "src/test/resources/zones/example.org.zone",
+            "src/test/resources/protocol/example.net.zone",
+            "src/test/resources/protocol/child.example.net.zone",
+            "zones/example.com.zone")) {
+      Zone z = ZoneFileLoader.load(Path.of(f)).zone();
+      zones.add(z);
+      for (Node n : z.nodes()) {
+        owners.add(n.name());
+      }
+    }
+    var config = ConfigLoader.parse(new StringReader(SERVICES), Path.of("meridian.yaml"));
+    var snapshot = new SnapshotBuilder().build(config, zones, GeoLocator.NONE, 1);
+    QueryEngine engine = new QueryEngine(new SnapshotHolder(snapshot));
+    both = new PacketProcessor(engine, 1232, new ServerStats());
+    fast = new FastResponder(engine, 1232);
+    QueryHandler generalOnly =
+        new QueryHandler() {
+          @Override
+          public int answer(Message query, Message response, ClientInfo client) {
+            return engine.answer(query, response, client);
+          }
+
+          @Override
+          public void update(Message query, byte[] wire, Message response) {
+            engine.update(query, wire, response);
+          }
+
+          @Override
+          public Transfer transfer(Message query, byte[] wire, InetAddress client) {
+            return engine.transfer(query, wire, client);
+          }
+        };
+    general = new PacketProcessor(generalOnly, 1232, new ServerStats());
+  }
+
+  @Test
+  void fastAndGeneralPathsGiveTheSameBytes() throws Exception {
+    SplittableRandom rnd = new SplittableRandom(20261125);
+    FastResponder.State state = new FastResponder.State();
+    int fastAnswers = 0;
+    int all = 0;
+    for (Name owner : owners) {
+      for (int type : TYPES) {
+        for (int variant = 0; variant < 3; variant++) {
+          Name qname = variant == 2 ? below(owner, rnd) : owner;
+          byte[] query = query(mixedCase(qname, rnd), type, rnd);
+          boolean tcp = rnd.nextInt(4) == 0;
+          all++;
+          int n = fast.respond(query, query.length, tcp, state);
+          if (n < 0) {
+            continue;
+          }
+          fastAnswers++;
+          byte[] f = java.util.Arrays.copyOf(state.out, n);
+          String where =
+              qname + " " + Type.string(type) + (tcp ? " tcp" : " udp") + " seed 20261125";
+          Set<String> expected = generalAnswers(query, tcp);
+          assertTrue(expected.contains(hex(f)), where + "\nfast: " + new Message(f));
+          assertTrue(expected.contains(hex(onlyResponse(both, query, tcp))), where + " handle()");
+        }
+      }
+    }
+    assertTrue(
+        fastAnswers * 5 > all * 2,
+        "the fast path answers many questions: " + fastAnswers + "/" + all);
+  }
+
+  @Test
+  void commonQuestionsTakeTheFastPath() throws Exception {
+    FastResponder.State state = new FastResponder.State();
+    for (String[] q :
+        new String[][] {
+          {"www.example.com.", "A"},
+          {"rr.example.com.", "A"},
+          {"www.example.com.", "MX"},
+          {"nothing.example.com.", "A"},
+          {"deep.nothing.example.com.", "AAAA"},
+          {"api.example.com.", "CNAME"},
+          {"mail.example.com.", "A"},
+          {"example.com.", "NS"},
+          {"b.wild.example.org.", "A"}
+        }) {
+      byte[] query = query(Name.fromString(q[0]), Type.value(q[1]), new SplittableRandom(1));
+      assertTrue(fast.respond(query, query.length, false, state) > 0, q[0] + " " + q[1]);
+    }
+    for (String[] q :
+        new String[][] {
+          {"www.example.org.", "A"}, // managed by a policy
+          {"weighted.example.com.", "AAAA"},
+          {"x.old.example.net.", "A"}, // DNAME
+          {"foo.wild.example.org.", "A"}, // wildcard
+          {"host.child.example.org.", "A"}, // referral
+          {"child.example.net.", "DS"},
+          {"example.com.", "ANY"}
+        }) {
+      byte[] query = query(Name.fromString(q[0]), Type.value(q[1]), new SplittableRandom(1));
+      assertEquals(-1, fast.respond(query, query.length, false, state), q[0] + " " + q[1]);
+    }
+  }
+
+  @Test
+  void rotatingRrsetsRotateOnTheFastPath() throws Exception {
+    FastResponder.State state = new FastResponder.State();
+    Set<String> firsts = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      byte[] query = query(Name.fromString("rr.example.com."), Type.A, new SplittableRandom(2));
+      int n = fast.respond(query, query.length, false, state);
+      Message m = new Message(java.util.Arrays.copyOf(state.out, n));
+      firsts.add(m.getSection(Section.ANSWER).get(0).rdataToString());
+    }
+    assertEquals(Set.of("192.0.2.1", "192.0.2.2", "192.0.2.3"), firsts);
+  }
+
+  /** Every response the general path gives (address RRsets rotate: ask until it repeats). */
+  private static Set<String> generalAnswers(byte[] query, boolean tcp) throws Exception {
+    Set<String> out = new HashSet<>();
+    for (int i = 0; i < 70; i++) {
+      if (!out.add(hex(onlyResponse(general, query, tcp))) && i > 0) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  private static byte[] onlyResponse(PacketProcessor p, byte[] query, boolean tcp)
+      throws Exception {
+    List<byte[]> out = new ArrayList<>();
+    p.handle(query, query.length, CLIENT, tcp, out::add);
+    assertEquals(1, out.size());
+    return out.get(0);
+  }
+
+  private static byte[] query(Name qname, int type, SplittableRandom rnd) throws Exception {
+    Message q = Message.newQuery(Record.newRecord(qname, type, DClass.IN));
+    q.getHeader().setID(rnd.nextInt(65536));
+    if (rnd.nextBoolean()) {
+      q.getHeader().unsetFlag(Flags.RD);
+    }
+    if (rnd.nextBoolean()) {
+      int flags = rnd.nextBoolean() ? ExtendedFlags.DO : 0;
+      int payload = 512 + rnd.nextInt(4096);
+      q.addRecord(
+          rnd.nextBoolean()
+              ? new OPTRecord(payload, 0, 0, flags)
+              : new OPTRecord(payload, 0, 0, flags, ecs(rnd)),
+          Section.ADDITIONAL);
+    }
+    return q.toWire();
+  }
+
+  private static ClientSubnetOption ecs(SplittableRandom rnd) throws Exception {
+    int prefix = rnd.nextInt(25);
+    byte[] a = {(byte) (1 + rnd.nextInt(200)), (byte) rnd.nextInt(256), (byte) rnd.nextInt(256), 0};
+    return new ClientSubnetOption(
+        prefix, org.xbill.DNS.Address.truncate(InetAddress.getByAddress(a), prefix));
+  }
+
+  private static Name below(Name owner, SplittableRandom rnd) throws Exception {
+    return Name.concatenate(Name.fromString("r" + rnd.nextInt(1000)), owner);
+  }
+
+  private static Name mixedCase(Name n, SplittableRandom rnd) throws Exception {
+    StringBuilder b = new StringBuilder();
+    for (char c : n.toString().toCharArray()) {
+      b.append(rnd.nextBoolean() ? Character.toUpperCase(c) : c);
+    }
+    return Name.fromString(b.toString());
+  }
+
+  private static String hex(byte[] b) {
+    return java.util.HexFormat.of().formatHex(b);
+  }
+}
