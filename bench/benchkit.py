@@ -20,6 +20,8 @@ Subcommands:
                              and the Meridian/Knot ratios
   timeline FILE ZERO         per-second p99/max latency (ms) of timestamped `dnsperf -v` lines,
                              seconds counted from ZERO (epoch seconds, e.g. the reload trigger)
+  log-since FILE EPOCH REGEX  Meridian log lines matching REGEX stamped after EPOCH, each with its
+                             offset in seconds (the log's stamps are local time)
   table FILE                 the per-round table, medians and ratios from the kit's results file
   compare A B                compares two `dig +noall +comments +answer -f BATCH` outputs query by
                              query (status and the answer records as a set, TTLs included); prints
@@ -274,6 +276,20 @@ def timeline(path, zero):
     print(" ".join(cells))
 
 
+def log_since(path, zero, pattern):
+    import datetime
+
+    rx = re.compile(pattern)
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            m = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) (.*)", line.rstrip("\n"))
+            if not m or not rx.search(m.group(2)):
+                continue
+            t = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp()
+            if t >= zero - 0.5:
+                print(f"{t - zero:+.2f}s {m.group(2)}")
+
+
 def med(values):
     nums = [float(v) for v in values if v not in ("NA", "nan")]
     return statistics.median(nums) if nums else float("nan")
@@ -435,6 +451,8 @@ def main(argv):
         load_summary(a[0])
     elif cmd == "timeline":
         timeline(a[0], float(a[1]))
+    elif cmd == "log-since":
+        log_since(a[0], float(a[1]), a[2])
     elif cmd == "table":
         table(a[0])
     else:

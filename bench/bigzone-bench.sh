@@ -184,7 +184,9 @@ if [[ $phases == *reload* ]]; then
     wait "$stamp_pid" || true
     echo "$srv: reload to serial $serial answered after $(echo "$t_done - $t_reload" | bc | awk '{printf "%.2f", $1}') s; RSS peak (0.2 s samples) $peak MiB, now $(rss_mib "$pid") MiB; other work used $busy % of the cores in the second before the run"
     if [ "$srv" = Meridian ]; then
-      echo "  Meridian reloads in the run: $(($(grep -c 'reload done' "$work/m/log" || true) - reloads_before)) ($(grep -o 'reload done.*' "$work/m/log" | tail -2 | paste -sd';'))"
+      echo "  Meridian reloads in the run: $(($(grep -c 'reload done' "$work/m/log" || true) - reloads_before)); its log from the trigger on:"
+      benchkit log-since "$work/m/log" "$t_reload" 'reload|files changed|GC|WARN|SEVERE|ERROR' | sed 's/^/    /'
+
     fi
     printf '  %-22s %s\n' "before the reload:" "$(benchkit latency "$out" "$(echo "$t_start + 1" | bc)" "$t_reload")"
     printf '  %-22s %s\n' "reload window:" "$(benchkit latency "$out" "$t_reload" "$(echo "$t_done + 1" | bc)")"
