@@ -51,14 +51,25 @@ meridian_how() {
 rss_mib() { awk '/^VmRSS:/ {printf "%.1f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo NA; }
 hwm_mib() { awk '/^VmHWM:/ {printf "%.1f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo NA; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
-# other_cpu: percent of all cores busy over one second, taken while the servers under test are idle
-# (between runs): other work on the machine, which the next run competes with.
+# other_cpu [PID...]: percent of all cores busy over one second, less what the given processes
+# (the servers under test, idle between runs, but a JVM may still be collecting or compiling) used:
+# other work on the machine, which the next run competes with.
 other_cpu() {
   local a b
-  a=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  a=$(cpu_ticks "$@")
   sleep 1
-  b=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
-  echo "$a $b" | awk '{d = $4 - $2; printf "%.0f", (d > 0 ? 100 * ($3 - $1) / d : 0)}'
+  b=$(cpu_ticks "$@")
+  echo "$a $b" | awk '{d = $5 - $2; printf "%.0f", (d > 0 ? 100 * (($4 - $1) - ($6 - $3)) / d : 0)}'
+}
+# cpu_ticks [PID...]: "BUSY TOTAL OURS" in clock ticks (all cores; OURS: the PIDs' user+system).
+cpu_ticks() {
+  local p ours=0 t
+  for p in "$@"; do
+    t=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}')
+    t=${t:-0}
+    ours=$((ours + t))
+  done
+  awk -v o="$ours" '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9, o}' /proc/stat
 }
 
 # wait_answer PORT NAME TYPE EXPECTED TIMEOUT_S PID: polls every 50 ms with kdig until the answer

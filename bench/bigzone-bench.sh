@@ -150,7 +150,7 @@ if [[ $phases == *reload* ]]; then
     # the new version, written before the run (a name the file watcher ignores)
     sed "s/ 2026112501 3600 600/ $serial 3600 600/" "$work/big.zone" >"$zdir/.big.tmp"
     out=$work/reload.$srv
-    busy=$(other_cpu)
+    busy=$(other_cpu "$knot_pid" "$meridian_pid")
     # shellcheck disable=SC2086
     stamped_dnsperf_bg "$out" -s 127.0.0.1 -p "$p" -d "$work/queries.txt" -l 900 -Q "$qps" $DNSPERF_OPTS
     t_start=$(now)

@@ -8,8 +8,8 @@
 #           over 116 subnets on six continents (a dnsperf -B binary query file: -E can only send one
 #           fixed option)
 # Prints per round q/s, average/stddev/max latency, lost queries, RSS and its peak, response size
-# and "other %" (the share of all cores other work used in the second before the run, when the
-# servers are idle: above a few percent the round competed with something else); then medians and
+# and "other %" (the share of all cores that processes other than the two servers used in the
+# second before the run: above a few percent the round competed with something else); then medians and
 # Meridian/gdnsd ratios. With -Q QPS (fixed rate) it also
 # prints p99 latency, from per-query latencies (dnsperf -v).
 #
@@ -174,7 +174,7 @@ run_one() { # run_one WORKLOAD SERVER PORT PID SECONDS RECORD(yes/no) ROUND
     geo) data=(-B -d "$work/geo.bin") ;;
   esac
   out="$work/out.$wl.$srv.$round"
-  [ "$record" = yes ] && busy=$(other_cpu)
+  [ "$record" = yes ] && busy=$(other_cpu "$meridian_pid" "$gdnsd_pid")
   if [ -n "$qps" ]; then
     extra=(-Q "$qps")
     # shellcheck disable=SC2086
