@@ -197,6 +197,7 @@ public final class MeridianServer implements AutoCloseable {
       return problems;
     }
     holder.publish(built);
+    closeReplaced(old.geo(), built.geo());
     notifyChanged(old, built);
     health.close();
     health = monitor;
@@ -256,6 +257,21 @@ public final class MeridianServer implements AutoCloseable {
   /** Problems of the last reload (empty when everything loaded). */
   public synchronized List<String> problems() {
     return problems;
+  }
+
+  /**
+   * Closes a geo database that a reload replaced. Queries route by the snapshot's route maps, not
+   * the database, so none is reading it; an explanation that still holds the old snapshot gets an
+   * error instead of stale data.
+   */
+  private static void closeReplaced(GeoLocator old, GeoLocator now) {
+    if (old != now && old instanceof java.io.Closeable c) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "closing the replaced geo database: " + e);
+      }
+    }
   }
 
   private static GeoLocator openGeo(MeridianConfig config) throws StartupException {

@@ -204,7 +204,9 @@ final class ConfigReader {
       return dflt;
     }
     Matcher m = DURATION.matcher(s.trim());
-    if (m.matches()) {
+    // at most 12 digits: a longer number would overflow long or Duration, and is out of range
+    // anyway
+    if (m.matches() && m.group(1).length() <= 12) {
       long n = Long.parseLong(m.group(1));
       Duration d =
           switch (m.group(2)) {

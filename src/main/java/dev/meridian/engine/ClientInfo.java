@@ -6,7 +6,9 @@ import java.net.InetAddress;
  * Who sent a query, as the wire layer saw it. Immutable.
  *
  * @param source the packet's source address
- * @param ecsAddress the EDNS Client Subnet address (RFC 7871), host bits cleared, or null
+ * @param ecsAddress the EDNS Client Subnet address (RFC 7871), host bits cleared, or null; an
+ *     {@code Inet6Address} for family 2 even when IPv4-mapped, so that the scope of its answer is
+ *     in IPv6 terms as the client's option is
  * @param ecsSourcePrefix the ECS source prefix length, or -1 without ECS
  * @param tcp whether the query came over TCP
  */

@@ -37,15 +37,34 @@ public final class FastAnswers {
   private static final int STAND_IN_TYPE = 65534;
 
   /** A table that answers nothing: every query takes the general path. */
-  static final FastAnswers NONE = new FastAnswers(new NameTable<>(List.of(), List.of()), null);
+  static final FastAnswers NONE =
+      new FastAnswers(new NameTable<>(List.of(), List.of()), null, null);
 
   private final NameTable<ZoneAnswers> zones;
+  private final NameTable<ServiceAnswers> services; // null: none
   private final java.util.IdentityHashMap<Zone, ZoneAnswers> byZone; // reused when zones are
 
   private FastAnswers(
-      NameTable<ZoneAnswers> zones, java.util.IdentityHashMap<Zone, ZoneAnswers> byZone) {
+      NameTable<ZoneAnswers> zones,
+      java.util.IdentityHashMap<Zone, ZoneAnswers> byZone,
+      NameTable<ServiceAnswers> services) {
     this.zones = zones;
     this.byZone = byZone == null ? new java.util.IdentityHashMap<>() : byZone;
+    this.services = services;
+  }
+
+  /**
+   * These zone answers with the managed names' answers encoded for {@code health} (called for every
+   * new health table, off the query path).
+   */
+  FastAnswers withServices(
+      ZoneIndex index,
+      LookupOptions options,
+      PolicyTable policies,
+      dev.meridian.health.HealthView health) {
+    NameTable<ServiceAnswers> s =
+        policies.isEmpty() ? null : ServiceAnswers.encodeAll(index, options, policies, health);
+    return new FastAnswers(zones, byZone, s);
   }
 
   /**
@@ -68,7 +87,7 @@ public final class FastAnswers {
       values.add(za);
       byZone.put(z, za);
     }
-    return new FastAnswers(new NameTable<>(keys, values), byZone);
+    return new FastAnswers(new NameTable<>(keys, values), byZone, null);
   }
 
   /**
@@ -80,8 +99,14 @@ public final class FastAnswers {
     if (t == Type.DS || t == Type.ANY || t == Type.AXFR || t == Type.IXFR || t == Type.OPT) {
       return -1; // the parent side of a cut, RFC 8482, transfers, and the rest of the rare
     }
-    ZoneAnswers za = null;
     int n = q.nameLength;
+    if (services != null && (t == Type.A || t == Type.AAAA)) {
+      ServiceAnswers managed = services.get(q.lower, 0, n);
+      if (managed != null) {
+        return managed.write(q, out);
+      }
+    }
+    ZoneAnswers za = null;
     for (int i = 0; i < q.labels && za == null; i++) {
       za = zones.get(q.lower, q.labelStarts[i], n);
     }

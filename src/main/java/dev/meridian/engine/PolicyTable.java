@@ -15,6 +15,11 @@ public final class PolicyTable {
     return services.get(name);
   }
 
+  /** Every managed name's service. */
+  java.util.Collection<Service> all() {
+    return services.values();
+  }
+
   public boolean isEmpty() {
     return services.isEmpty();
   }

@@ -118,7 +118,7 @@ public final class QueryEngine implements QueryHandler {
           && service.hasFamily(v6)) {
         return NODATA;
       }
-      return addSelection(snapshot, service, sel, out);
+      return addSelection(snapshot.health(), service, sel, out);
     }
   }
 
@@ -127,11 +127,11 @@ public final class QueryEngine implements QueryHandler {
    * down; when nothing is live, fail-open (every configured endpoint), the zone's records, or
    * NODATA, as the service says.
    */
-  static int addSelection(Snapshot s, Service service, Selection sel, Message out) {
+  static int addSelection(HealthView health, Service service, Selection sel, Message out) {
     if (sel.count() == 0) {
       return AddressSource.FALL_BACK;
     }
-    boolean degraded = service.isDegraded(s.health());
+    boolean degraded = service.isDegraded(health);
     for (int i = 0; i < sel.count(); i++) {
       int slot = sel.get(i).slot();
       out.addRecord(degraded ? service.degradedRecord(slot) : service.record(slot), Section.ANSWER);
@@ -149,7 +149,8 @@ public final class QueryEngine implements QueryHandler {
       Snapshot s, Service service, InetAddress subject, boolean v6, List<String> trace) {
     TrafficPolicy p = service.policy();
     Location loc = null;
-    if (p.usesLocation()) {
+    if (p.usesLocation() && trace != null) {
+      // answers route by the policy's route map; the database's own view is for explanations
       loc = s.geo().locate(subject);
       if (trace != null) {
         trace.add("client " + subject.getHostAddress() + ": " + loc.describe());

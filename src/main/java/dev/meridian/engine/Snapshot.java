@@ -43,15 +43,18 @@ public record Snapshot(
    * of zones that did not change are kept as they are.
    */
   public Snapshot withZones(ZoneIndex z) {
-    FastAnswers f = FastAnswers.build(z, lookupOptions, n -> policies.get(n) != null, fast);
+    FastAnswers f =
+        FastAnswers.build(z, lookupOptions, n -> policies.get(n) != null, fast)
+            .withServices(z, lookupOptions, policies, health);
     return new Snapshot(
         z, config, lookupOptions, policies, geo, health, healthTargets, generation, f);
   }
 
   /** The same snapshot with another health view. */
   public Snapshot withHealth(HealthView h) {
+    FastAnswers f = fast.withServices(zones, lookupOptions, policies, h);
     return new Snapshot(
-        zones, config, lookupOptions, policies, geo, h, healthTargets, generation, fast);
+        zones, config, lookupOptions, policies, geo, h, healthTargets, generation, f);
   }
 
   /** A snapshot of {@code zones} under {@code config}, without a geo database. */

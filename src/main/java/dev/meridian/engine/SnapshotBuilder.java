@@ -51,10 +51,12 @@ public final class SnapshotBuilder {
   private final Map<String, Integer> healthKeys = new HashMap<>();
   private final List<Target> targets = new ArrayList<>();
   private final Map<Integer, Set<String>> regionsOf = new HashMap<>();
+  private GeoLocator geo = GeoLocator.NONE;
 
   /** Builds the snapshot, or reports every service problem with file, line and key path. */
   public Snapshot build(MeridianConfig config, List<Zone> zones, GeoLocator geo, long generation)
       throws ConfigException {
+    this.geo = geo;
     ZoneIndex index = new ZoneIndex(zones);
     TrafficSpec traffic = config.traffic();
     List<String> problems = new ArrayList<>();
@@ -85,16 +87,11 @@ public final class SnapshotBuilder {
               t.index(), t.address(), regionsOf.getOrDefault(t.index(), Set.of()), t.check()));
     }
     PolicyTable policies = new PolicyTable(services);
-    return new Snapshot(
-        index,
-        config,
-        options,
-        policies,
-        geo,
-        HealthTable.initial(generation, all),
-        all,
-        generation,
-        FastAnswers.build(index, options, n -> policies.get(n) != null, null));
+    HealthTable health = HealthTable.initial(generation, all);
+    FastAnswers fast =
+        FastAnswers.build(index, options, n -> policies.get(n) != null, null)
+            .withServices(index, options, policies, health);
+    return new Snapshot(index, config, options, policies, geo, health, all, generation, fast);
   }
 
   /** Things worth a log line that do not stop the load. */
@@ -212,7 +209,8 @@ public final class SnapshotBuilder {
                   tier == null ? 0.5 : tier.minUp()));
         }
         GeoRules rules = spec.policy() == PolicyKind.GEO ? rules(traffic) : null;
-        yield new GeoPolicy(regions, rules, max);
+        yield new GeoPolicy(
+            regions, rules, max, RouteCache.get(geo, regions, rules, traffic.geo()));
       }
     };
   }

@@ -18,6 +18,11 @@ public final class WireQuery {
   int qtype;
   boolean rd;
   int turn;
+  boolean hasSubject;
+  boolean subjectV6;
+  long subjectHi;
+  long subjectLo;
+  int scope;
 
   /**
    * Reads the question of {@code packet}, whose name starts at offset 12 (after the header).
@@ -59,6 +64,30 @@ public final class WireQuery {
     int qclass = ((packet[p + 2] & 0xFF) << 8) | (packet[p + 3] & 0xFF);
     rd = (packet[2] & 0x01) != 0;
     return qclass == 1 ? p + 4 : -1; // IN only; CHAOS explanations and the rest are rare
+  }
+
+  /**
+   * Sets the address that stands for the client (the ECS subnet, else the source): an IPv4 address
+   * in the low 32 bits of {@code lo}, or an IPv6 address as {@code hi:lo}. Clears the scope the
+   * answer will report.
+   */
+  public void subject(boolean v6, long hi, long lo) {
+    hasSubject = true;
+    subjectV6 = v6;
+    subjectHi = hi;
+    subjectLo = lo;
+    scope = 0;
+  }
+
+  /** No usable client address: policies that route by address take the general path. */
+  public void noSubject() {
+    hasSubject = false;
+    scope = 0;
+  }
+
+  /** The ECS scope prefix the last fast answer holds for (0: every client gets it). */
+  public int scope() {
+    return scope;
   }
 
   /** The next value of this worker's rotation counter. */

@@ -56,7 +56,7 @@ final class ZoneAnswers {
       return nodata == null ? -1 : copy(nodata, q, out, true);
     }
 
-    private static int copy(byte[] response, WireQuery q, byte[] out, boolean patchType) {
+    static int copy(byte[] response, WireQuery q, byte[] out, boolean patchType) {
       if (response.length > out.length) {
         return -1;
       }

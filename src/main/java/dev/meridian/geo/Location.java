@@ -1,15 +1,17 @@
 package dev.meridian.geo;
 
 /**
- * Where a client is, as far as the geo database knows, and how wide the database network that said
- * so is (the ECS scope a geo answer may claim). Immutable.
+ * Where a client is, as far as the geo database knows, and the database network that said so (for
+ * explanations: ECS scopes come from the policy's route map, which merges alike neighbours).
+ * Immutable.
  *
  * @param country ISO 3166-1 alpha-2 code, or null
  * @param subdivision ISO 3166-2 subdivision code without the country (e.g. "CA"), or null
  * @param continent two-letter continent code (AF AN AS EU NA OC SA), or null
  * @param latitude degrees, NaN when unknown
  * @param longitude degrees, NaN when unknown
- * @param prefix prefix length of the database network that holds the address
+ * @param prefix prefix length of the database network that holds the address (of the IPv4 network
+ *     for an IPv4-mapped or 6to4 address)
  * @param network that network, as text (e.g. {@code 81.2.69.128/26}), for explanations
  */
 public record Location(

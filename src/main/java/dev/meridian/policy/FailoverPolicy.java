@@ -50,6 +50,17 @@ public final class FailoverPolicy implements TrafficPolicy {
   }
 
   @Override
+  public Plan plan(boolean v6, HealthView health) {
+    for (int g = 0; g < groups.length; g++) {
+      List<Selection> r = Plan.rotations(groups[g], v6, health, max, minUp[g]);
+      if (!r.isEmpty()) {
+        return Plan.single(r);
+      }
+    }
+    return Plan.single(List.of());
+  }
+
+  @Override
   public List<Endpoint> endpoints() {
     return Rotation.flatten(groups);
   }

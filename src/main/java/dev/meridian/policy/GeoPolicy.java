@@ -1,5 +1,6 @@
 package dev.meridian.policy;
 
+import dev.meridian.geo.GeoLocator;
 import dev.meridian.geo.Location;
 import dev.meridian.health.HealthView;
 import java.util.ArrayList;
@@ -8,54 +9,89 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Routes a located client to the first region, in rule order or by distance ({@code nearest}),
- * whose tier has live endpoints, and answers with them rotated. The ECS scope is the prefix of the
- * geo database network the client's address fell in: the widest prefix the decision holds for.
- * Thread-safe.
+ * Routes a client to the first region, in rule order or by distance ({@code nearest}), whose tier
+ * has live endpoints, and answers with them rotated. The route and the ECS scope come from a {@link
+ * RouteMap} decided at load: the scope is the widest block around the client whose addresses all
+ * route the same, so every address in it gets the same answer (health is global). Thread-safe.
  */
 public final class GeoPolicy implements TrafficPolicy {
   private final Region[] regions;
   private final Endpoint[][] tiers;
   private final GeoRules rules; // null: always nearest
+  private final RouteMap map;
+  private final boolean[] hasFamily = new boolean[2]; // [0] IPv4, [1] IPv6: in any region
   private final int max;
   private final AtomicLong turn = new AtomicLong();
 
   /**
    * @param rules the routing rules, or null to order regions by distance for every client
+   * @param map routes by address, built by {@link #routes} for the same regions and rules
    */
-  public GeoPolicy(List<Region> regions, GeoRules rules, int maxAnswers) {
+  public GeoPolicy(List<Region> regions, GeoRules rules, int maxAnswers, RouteMap map) {
     this.regions = regions.toArray(new Region[0]);
     this.tiers = new Endpoint[regions.size()][];
     for (int i = 0; i < regions.size(); i++) {
       tiers[i] = regions.get(i).endpoints().toArray(new Endpoint[0]);
+      hasFamily[0] |= Rotation.ofFamily(tiers[i], false) > 0;
+      hasFamily[1] |= Rotation.ofFamily(tiers[i], true) > 0;
     }
     this.rules = rules;
+    this.map = map;
     this.max = maxAnswers;
   }
 
-  @Override
-  public boolean usesLocation() {
-    return true;
+  /**
+   * Walks {@code geo} once and merges its networks by the route that {@code rules} (null: nearest)
+   * give them over {@code regions}. Only the regions' names and locations matter.
+   */
+  public static RouteMap routes(GeoLocator geo, List<Region> regions, GeoRules rules) {
+    Region[] rs = regions.toArray(new Region[0]);
+    return RouteMap.build(geo, loc -> route(rs, rules, loc, null));
   }
 
-  @Override
-  public Selection select(Client client, boolean v6, HealthView health, List<String> trace) {
-    Location loc = client.location();
-    int[] order;
+  /** The regions in order for a client at {@code loc}. */
+  private static int[] route(Region[] regions, GeoRules rules, Location loc, List<String> trace) {
     if (rules == null) {
       if (trace != null) {
         trace.add("rule: nearest (the service's policy)");
       }
-      order = nearest(loc, trace);
-    } else {
-      GeoRules.Match m = rules.match(loc);
-      if (trace != null) {
-        trace.add("rule: " + m.rule() + " -> " + (m.nearest() ? "nearest" : names(m.regions())));
-      }
-      order = m.nearest() ? nearest(loc, trace) : m.regions();
+      return nearest(regions, loc, trace);
     }
+    GeoRules.Match m = rules.match(loc);
     if (trace != null) {
-      trace.add("regions in order: " + names(order));
+      trace.add(
+          "rule: " + m.rule() + " -> " + (m.nearest() ? "nearest" : names(regions, m.regions())));
+    }
+    return m.nearest() ? nearest(regions, loc, trace) : m.regions();
+  }
+
+  @Override
+  public boolean usesLocation() {
+    return true; // for explanations: answers come from the route map
+  }
+
+  @Override
+  public Selection select(Client client, boolean v6, HealthView health, List<String> trace) {
+    if (!hasFamily[v6 ? 1 : 0]) {
+      // no region has endpoints of this family: the same NODATA (or static answer) for everyone
+      if (trace != null) {
+        trace.add("no region has " + (v6 ? "IPv6" : "IPv4") + " endpoints in this tier");
+      }
+      return Selection.empty(0);
+    }
+    long found = map.find(client.address());
+    int[] order = map.order(RouteMap.routeOf(found));
+    int scope = RouteMap.scopeOf(found);
+    if (trace != null) {
+      if (client.location() != null) {
+        route(regions, rules, client.location(), trace);
+      }
+      trace.add("regions in order: " + names(regions, order));
+      trace.add(
+          "scope "
+              + RouteMap.block(client.address(), scope)
+              + ": every address in it gets these regions in this order (neighbouring database"
+              + " networks merged at load)");
     }
     long t = turn.getAndIncrement();
     for (int r : order) {
@@ -68,7 +104,7 @@ public final class GeoPolicy implements TrafficPolicy {
                   + (v6 ? "IPv6" : "IPv4")
                   + " endpoints: no answer of this type rather than one from a farther region");
         }
-        return Selection.empty(loc.prefix());
+        return Selection.empty(scope);
       }
       Selection s = Rotation.rotated(tiers[r], v6, health, t, max, regions[r].minUp());
       if (trace != null) {
@@ -82,14 +118,44 @@ public final class GeoPolicy implements TrafficPolicy {
                 s.count() > 0));
       }
       if (s.count() > 0) {
-        return s.withScope(loc.prefix());
+        return s.withScope(scope);
       }
     }
-    return Selection.empty(loc.prefix());
+    return Selection.empty(scope);
+  }
+
+  /**
+   * Each region's rotations under {@code health}, and for each route the first region of its order
+   * that answers, as {@link #select} walks it; -1 where the walk meets a region without endpoints
+   * of the family (NODATA or static records) or finds nothing live.
+   */
+  @Override
+  public Plan plan(boolean v6, HealthView health) {
+    List<List<Selection>> byRegion = new ArrayList<>();
+    for (int r = 0; r < regions.length; r++) {
+      byRegion.add(Plan.rotations(tiers[r], v6, health, max, regions[r].minUp()));
+    }
+    int[] groupOfRoute = new int[map.routeCount()];
+    for (int id = 0; id < groupOfRoute.length; id++) {
+      groupOfRoute[id] = -1;
+      if (!hasFamily[v6 ? 1 : 0]) {
+        continue;
+      }
+      for (int r : map.order(id)) {
+        if (Rotation.ofFamily(tiers[r], v6) == 0) {
+          break;
+        }
+        if (!byRegion.get(r).isEmpty()) {
+          groupOfRoute[id] = r;
+          break;
+        }
+      }
+    }
+    return new Plan(map, groupOfRoute, byRegion);
   }
 
   /** Region indexes by great-circle distance from the client; file order if it has no position. */
-  private int[] nearest(Location loc, List<String> trace) {
+  private static int[] nearest(Region[] regions, Location loc, List<String> trace) {
     int n = regions.length;
     int[] order = new int[n];
     double[] km = new double[n];
@@ -123,7 +189,7 @@ public final class GeoPolicy implements TrafficPolicy {
     return order;
   }
 
-  private String names(int[] order) {
+  private static String names(Region[] regions, int[] order) {
     List<String> out = new ArrayList<>();
     for (int i : order) {
       out.add(regions[i].name());

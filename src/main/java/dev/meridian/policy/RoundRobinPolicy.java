@@ -25,6 +25,11 @@ public final class RoundRobinPolicy implements TrafficPolicy {
   }
 
   @Override
+  public Plan plan(boolean v6, HealthView health) {
+    return Plan.single(Plan.rotations(endpoints, v6, health, max, 0.0));
+  }
+
+  @Override
   public List<Endpoint> endpoints() {
     return List.of(endpoints);
   }

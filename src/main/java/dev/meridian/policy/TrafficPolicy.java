@@ -21,6 +21,14 @@ public interface TrafficPolicy {
     return false;
   }
 
+  /**
+   * Every answer under {@code health}, for answers encoded ahead of queries; null when this policy
+   * decides per query (weighted draws, sticky hashing) and the general path must answer.
+   */
+  default Plan plan(boolean v6, HealthView health) {
+    return null;
+  }
+
   /** Every endpoint this policy may return, for explanations and health wiring. */
   List<Endpoint> endpoints();
 }

@@ -32,9 +32,10 @@ final class FastResponder {
   /**
    * Writes the response to {@code packet} into {@code state.out}; its length, or -1.
    *
+   * @param client the packet's source, which stands for the client when there is no ECS subnet
    * @param tcp whether it came over TCP (no size limit but the message's)
    */
-  int respond(byte[] packet, int length, boolean tcp, State state) {
+  int respond(byte[] packet, int length, java.net.InetAddress client, boolean tcp, State state) {
     if (length < PacketProcessor.HEADER
         || (packet[2] & 0xF8) != 0 // QR clear, opcode QUERY
         || u16(packet, 4) != 1
@@ -58,8 +59,8 @@ final class FastResponder {
       if (p + 11 > length || packet[p] != 0 || u16(packet, p + 1) != OPT || packet[p + 6] != 0) {
         return -1; // not OPT, or EDNS version above 0 (BADVERS from the general path)
       }
-      int client = u16(packet, p + 3);
-      limit = Math.max(PacketProcessor.PLAIN_UDP, Math.min(client, payloadSize));
+      int clientSize = u16(packet, p + 3);
+      limit = Math.max(PacketProcessor.PLAIN_UDP, Math.min(clientSize, payloadSize));
       doBit = packet[p + 7] & 0x80;
       int end = p + 11 + u16(packet, p + 9);
       if (end != length) {
@@ -86,18 +87,63 @@ final class FastResponder {
     } else if (p != length) {
       return -1;
     }
+    if (!subject(q, packet, ecsAt, ecsLength, client)) {
+      return -1;
+    }
     byte[] out = state.out;
     int n = handler.answerFast(q, out);
     if (n < 0) {
       return -1;
     }
     if (edns) {
-      n = appendOpt(out, n, doBit, packet, ecsAt, ecsLength);
+      n = appendOpt(out, n, doBit, packet, ecsAt, ecsLength, q.scope());
     }
     return n <= (tcp ? PacketProcessor.TCP_MAX : limit) ? n : -1; // truncation: the general path
   }
 
-  private int appendOpt(byte[] out, int n, int doBit, byte[] packet, int ecsAt, int ecsLength) {
+  /**
+   * Tells the query who the client is: the ECS subnet when its source prefix is not 0 (RFC 7871
+   * section 7.1.2), else the packet's source. False for the forms the general path reads itself
+   * (IPv4-mapped and IPv4-compatible subnets).
+   */
+  private static boolean subject(
+      WireQuery q, byte[] packet, int ecsAt, int ecsLength, java.net.InetAddress client) {
+    if (ecsAt >= 0 && (packet[ecsAt + 2] & 0xFF) > 0) {
+      boolean v6 = packet[ecsAt + 1] == 2;
+      long hi = 0;
+      long lo = 0;
+      int octets = ecsLength - 4;
+      for (int i = 0; i < (v6 ? 16 : 4); i++) {
+        int b = i < octets ? packet[ecsAt + 4 + i] & 0xFF : 0;
+        if (v6 && i < 8) {
+          hi = hi << 8 | b;
+        } else {
+          lo = lo << 8 | b;
+        }
+      }
+      if (v6 && hi == 0 && (lo >>> 32 == 0 || lo >>> 32 == 0xFFFF)) {
+        return false;
+      }
+      q.subject(v6, hi, lo);
+    } else if (client instanceof java.net.Inet4Address) {
+      q.subject(false, 0, client.hashCode() & 0xFFFF_FFFFL); // hashCode is the address, no copy
+    } else if (client != null) {
+      byte[] a = client.getAddress();
+      long hi = 0;
+      long lo = 0;
+      for (int i = 0; i < 8; i++) {
+        hi = hi << 8 | (a[i] & 0xFF);
+        lo = lo << 8 | (a[8 + i] & 0xFF);
+      }
+      q.subject(true, hi, lo);
+    } else {
+      q.noSubject();
+    }
+    return true;
+  }
+
+  private int appendOpt(
+      byte[] out, int n, int doBit, byte[] packet, int ecsAt, int ecsLength, int scope) {
     int rdLength = ecsAt < 0 ? 0 : 4 + ecsLength;
     out[n] = 0; // root owner
     out[n + 1] = 0;
@@ -117,7 +163,9 @@ final class FastResponder {
       out[n + 2] = (byte) (ecsLength >>> 8);
       out[n + 3] = (byte) ecsLength;
       System.arraycopy(packet, ecsAt, out, n + 4, ecsLength);
-      out[n + 4 + 3] = 0; // scope: a static answer is the same for every client
+      int source = packet[ecsAt + 2] & 0xFF;
+      int max = packet[ecsAt + 1] == 1 ? 32 : 128;
+      out[n + 4 + 3] = (byte) (source == 0 ? 0 : Math.min(scope, max)); // RFC 7871 7.2.1
       n += 4 + ecsLength;
     }
     int additional = u16(out, 10) + 1;

@@ -7,7 +7,6 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
@@ -63,7 +62,6 @@ public final class PacketProcessor {
   }
 
   /** Handles {@code packet[0..length)} from {@code client}; sends nothing for a dropped packet. */
-  @SuppressWarnings("ReferenceEquality") // BAD_ECS is a sentinel instance, compared by identity
   public void handle(byte[] packet, int length, InetAddress client, boolean tcp, Sink sink)
       throws IOException {
     if (length < HEADER || (packet[2] & 0x80) != 0) {
@@ -71,15 +69,16 @@ public final class PacketProcessor {
       return;
     }
     FastResponder.State state = fastState.get();
-    int fastLength = fast.respond(packet, length, tcp, state);
+    int fastLength = fast.respond(packet, length, client, tcp, state);
     if (fastLength > 0) {
       sink.send(state.out, fastLength); // answered from bytes encoded at load
       return;
     }
+    // ECS is read by us before dnsjava parses the rest (it rejects IPv4-mapped subnets)
+    ClientSubnet.Scan ecsScan = ClientSubnet.scan(packet, length);
     Message query;
     try {
-      query =
-          new Message(length == packet.length ? packet : java.util.Arrays.copyOf(packet, length));
+      query = new Message(ecsScan.wire());
     } catch (IOException | RuntimeException e) {
       stats.formerr.increment();
       sink.send(headerOnlyError(packet, Rcode.FORMERR));
@@ -126,16 +125,16 @@ public final class PacketProcessor {
       transfer(query, java.util.Arrays.copyOf(packet, length), client, sink);
       return;
     }
-    ClientSubnetOption ecs = clientSubnet(opt);
-    if (ecs == BAD_ECS) {
+    ClientSubnet ecs = ecsScan.option();
+    if (ecsScan.malformed()) {
       stats.formerr.increment(); // RFC 7871 section 7.1.1: a malformed option gets FORMERR
-      sink.send(render(skeleton(query, Rcode.FORMERR), query, tcp));
+      sink.send(error(skeleton(query, Rcode.FORMERR), query, length, tcp));
       return;
     }
     ClientInfo info =
         ecs == null
             ? ClientInfo.of(client, tcp)
-            : new ClientInfo(client, ecs.getAddress(), ecs.getSourcePrefixLength(), tcp);
+            : new ClientInfo(client, ecs.address(), ecs.sourcePrefix(), tcp);
     Message response = skeleton(query, Rcode.NOERROR);
     int scope = 0;
     try {
@@ -145,40 +144,9 @@ public final class PacketProcessor {
       logRateLimited(question, e);
       response = skeleton(query, Rcode.SERVFAIL);
     }
-    EDNSOption echo = null;
-    if (ecs != null) {
-      // RFC 7871 section 7.2.1: echo family, source prefix and address; scope 0 when the client
-      // asked us not to use its address (source prefix 0)
-      int max = ecs.getFamily() == 1 ? 32 : 128;
-      int sc = ecs.getSourcePrefixLength() == 0 ? 0 : Math.min(Math.max(scope, 0), max);
-      echo = new ClientSubnetOption(ecs.getSourcePrefixLength(), sc, ecs.getAddress());
-    }
+    // RFC 7871 section 7.2.1: echo family, source prefix and address with our scope
+    EDNSOption echo = ecs == null ? null : ecs.echo(scope);
     sink.send(capped(render(response, query, tcp, 0, echo), length));
-  }
-
-  private static final ClientSubnetOption BAD_ECS =
-      new ClientSubnetOption(32, java.net.InetAddress.getLoopbackAddress());
-
-  /** The query's ECS option, null without one, or BAD_ECS when it is malformed or repeated. */
-  private static ClientSubnetOption clientSubnet(OPTRecord opt) {
-    if (opt == null) {
-      return null;
-    }
-    ClientSubnetOption found = null;
-    for (EDNSOption o : opt.getOptions()) {
-      if (o.getCode() != EDNSOption.Code.CLIENT_SUBNET) {
-        continue; // unknown options are ignored (RFC 6891 section 6.1.2)
-      }
-      if (found != null || !(o instanceof ClientSubnetOption c)) {
-        return BAD_ECS;
-      }
-      int max = c.getFamily() == 1 ? 32 : c.getFamily() == 2 ? 128 : -1;
-      if (max < 0 || c.getSourcePrefixLength() > max || c.getScopePrefixLength() != 0) {
-        return BAD_ECS;
-      }
-      found = c;
-    }
-    return found;
   }
 
   /**
@@ -235,7 +203,8 @@ public final class PacketProcessor {
    * the authority section of a positive answer (both optional data, so TC stays clear, RFC 2181
    * section 9); if the rest still does not fit, TC=1 with empty sections and the client retries
    * over TCP. What fits of the additional section is then put back, RRset by RRset in the engine's
-   * order; a referral that loses glue for an in-domain name server gets TC (RFC 9471).
+   * order up to the first that does not fit; a referral that loses glue for an in-domain name
+   * server gets TC (RFC 9471).
    */
   private byte[] fit(Message response, OPTRecord ours, int limit) {
     List<Record> additional = new java.util.ArrayList<>();
@@ -272,12 +241,14 @@ public final class PacketProcessor {
       List<Record> set = additional.subList(i, end);
       set.forEach(r -> response.addRecord(r, Section.ADDITIONAL));
       byte[] more = response.toWire(TCP_MAX);
-      if (more.length <= limit) {
-        wire = more;
-      } else {
+      if (more.length > limit) { // the first RRset that does not fit ends the section, as in Knot
         set.forEach(r -> response.removeRecord(r, Section.ADDITIONAL));
-        requiredLeftOut |= cut != null && first.getName().subdomain(cut);
+        for (Record r : additional.subList(i, additional.size())) {
+          requiredLeftOut |= cut != null && r.getName().subdomain(cut);
+        }
+        break;
       }
+      wire = more;
       i = end;
     }
     if (requiredLeftOut) {

@@ -121,8 +121,14 @@ final class UdpListener implements AutoCloseable {
 
     @Override
     public void send(byte[] wire) throws IOException {
+      send(wire, wire.length);
+    }
+
+    /** Sends {@code wire[0..length)}: no copy but into the direct buffer the kernel reads. */
+    @Override
+    public void send(byte[] wire, int length) throws IOException {
       byte[] w = wire;
-      int len = wire.length;
+      int len = length;
       if (limiter != null) {
         int verdict = limiter.check(to.getAddress(), wire, len);
         if (verdict == ResponseRateLimiter.SLIP) {

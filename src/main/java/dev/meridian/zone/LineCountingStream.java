@@ -28,6 +28,11 @@ final class LineCountingStream extends BufferedInputStream {
     start = -1;
   }
 
+  /** The line of the last byte read (1-based). */
+  int line() {
+    return line;
+  }
+
   /** The line of the first byte of the record read since {@link #mark()}, or -1. */
   int recordStart() {
     return start;

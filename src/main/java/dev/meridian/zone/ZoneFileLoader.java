@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -14,12 +15,18 @@ import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Tokenizer;
 
 /**
  * Reads master files (RFC 1035 section 5: $ORIGIN, $TTL, $INCLUDE, parentheses, escapes) with
  * dnsjava's {@link Master}. The zone's name is the file name without {@code .zone}. Stateless.
  */
 public final class ZoneFileLoader {
+  /** $INCLUDE nesting and fan-out allowed; dnsjava itself follows includes without limit. */
+  static final int MAX_INCLUDE_DEPTH = 8;
+
+  static final int MAX_INCLUDED_FILES = 64;
+
   private static final Pattern INCLUDE =
       Pattern.compile("^(\\$INCLUDE\\s+)(\"[^\"]+\"|\\S+)(.*)$", Pattern.CASE_INSENSITIVE);
 
@@ -89,10 +96,14 @@ public final class ZoneFileLoader {
   public static Loaded load(Path file, Name origin) throws ZoneException {
     byte[] text;
     try {
-      text = rewriteIncludes(Files.readAllBytes(file), file);
+      text = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ZoneException(List.of(file + ": cannot read: " + e.getMessage()));
     }
+    List<Path> included = new ArrayList<>();
+    checkIncludes(
+        file, text, new ArrayDeque<>(List.of(file.toAbsolutePath().normalize())), included);
+    text = rewriteIncludes(text, file);
     ZoneBuilder builder = new ZoneBuilder(origin, file.toString());
     LineCountingStream in = new LineCountingStream(new ByteArrayInputStream(text));
     try (Master master = new Master(in, origin)) {
@@ -108,25 +119,112 @@ public final class ZoneFileLoader {
         builder.add(r, file + ":" + line);
       }
     } catch (TextParseException e) {
-      throw new ZoneException(List.of(located(e.getMessage(), file)));
+      throw new ZoneException(List.of(located(e.getMessage(), file, included)));
     } catch (IOException e) {
-      throw new ZoneException(List.of(file + ": " + e.getMessage()));
+      throw new ZoneException(List.of(file + ":" + in.line() + ": " + e.getMessage()));
     } catch (RuntimeException e) { // dnsjava rejects some bad rdata with unchecked exceptions
-      throw new ZoneException(List.of(file + ": " + e));
+      throw new ZoneException(List.of(file + ":" + in.line() + ": " + e));
     }
     Zone zone = builder.build();
     return new Loaded(zone, builder.warnings());
   }
 
-  /** dnsjava names a stream {@code <none>}; put the file there. */
-  private static String located(String message, Path file) {
+  /**
+   * Follows every $INCLUDE (tokenized as dnsjava's {@link Master} does) before dnsjava opens them,
+   * so that a missing file, a cycle or runaway nesting is reported as {@code file:line} instead of
+   * hanging the load or losing the line. {@code text} is the file as written; {@code chain} holds
+   * the files being included, outermost first; {@code included} collects every included file.
+   */
+  private static void checkIncludes(
+      Path file, byte[] text, ArrayDeque<Path> chain, List<Path> included) throws ZoneException {
+    Path dir = file.toAbsolutePath().getParent();
+    List<String> problems = new ArrayList<>();
+    try (Tokenizer st = new Tokenizer(new ByteArrayInputStream(text))) {
+      while (true) {
+        Tokenizer.Token t = st.get(true, false);
+        if (t.type() == Tokenizer.EOF) {
+          break;
+        }
+        if (t.isString() && "$INCLUDE".equalsIgnoreCase(t.value())) {
+          String target = st.getString();
+          String at = file + ":" + lineOf(st) + ": $INCLUDE " + target + ": ";
+          Path next = resolveInclude(dir, target);
+          if (next == null) {
+            problems.add(at + "not a file name");
+          } else if (chain.contains(next)) {
+            problems.add(at + "includes itself (" + chain.size() + " files deep)");
+          } else if (chain.size() > MAX_INCLUDE_DEPTH) {
+            problems.add(at + "nested deeper than " + MAX_INCLUDE_DEPTH + " files");
+          } else if (included.size() >= MAX_INCLUDED_FILES) {
+            problems.add(at + "more than " + MAX_INCLUDED_FILES + " included files");
+          } else {
+            byte[] body;
+            try {
+              body = Files.readAllBytes(next);
+            } catch (java.nio.file.NoSuchFileException e) {
+              problems.add(at + "no such file " + next);
+              break;
+            } catch (IOException | RuntimeException e) {
+              problems.add(at + "cannot read " + next + ": " + e.getMessage());
+              break;
+            }
+            included.add(next);
+            chain.addLast(next);
+            checkIncludes(next, body, chain, included);
+            chain.removeLast();
+          }
+          if (!problems.isEmpty()) {
+            break;
+          }
+        }
+        while (t.type() != Tokenizer.EOL && t.type() != Tokenizer.EOF) {
+          t = st.get(); // the rest of this line, or of this parenthesised record
+        }
+      }
+    } catch (IOException e) {
+      // a syntax error: the real parse stops at the same place and reports it with its line
+    }
+    if (!problems.isEmpty()) {
+      throw new ZoneException(problems);
+    }
+  }
+
+  /** dnsjava's rule: an absolute path, or one relative to the including file's folder. */
+  private static Path resolveInclude(Path dir, String target) {
+    try {
+      Path p = Path.of(target);
+      return (p.isAbsolute() ? p : dir.resolve(p)).toAbsolutePath().normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      return null;
+    }
+  }
+
+  /** The tokenizer's current line: it reports it only inside an exception message. */
+  private static String lineOf(Tokenizer st) {
+    String m = st.exception("").getMessage();
+    Matcher n = LINE.matcher(m == null ? "" : m);
+    return n.find() ? n.group(1) : "1";
+  }
+
+  private static final Pattern LINE = Pattern.compile(":(\\d+):");
+
+  /**
+   * dnsjava names a stream {@code <none>}: put the file there. An error inside an included file
+   * names only that file's base name: put its full path there (the first included file of that
+   * name); anything else gets our file in front.
+   */
+  private static String located(String message, Path file, List<Path> included) {
     String m = message == null ? "parse error" : message;
     if (m.startsWith("<none>:")) {
       return file + m.substring("<none>".length());
     }
-    return m.contains(":") && !m.startsWith(file.toString()) && !m.startsWith("/")
-        ? file + ": " + m
-        : m;
+    for (Path p : included) {
+      String base = p.getFileName() == null ? "" : p.getFileName().toString();
+      if (!base.isEmpty() && m.startsWith(base + ":")) {
+        return p + m.substring(base.length());
+      }
+    }
+    return m.startsWith(file.toString()) ? m : file + ": " + m;
   }
 
   /**
@@ -144,11 +242,15 @@ public final class ZoneFileLoader {
       Matcher m = INCLUDE.matcher(line);
       if (m.matches()) {
         String target = m.group(2).replace("\"", "");
-        Path p = Path.of(target);
-        if (!p.isAbsolute()) {
-          target = dir.resolve(p).toString();
+        try {
+          Path p = Path.of(target);
+          if (!p.isAbsolute()) {
+            target = dir.resolve(p).toString();
+          }
+          out.append(m.group(1)).append(target).append(m.group(3));
+        } catch (java.nio.file.InvalidPathException e) {
+          out.append(line); // not a file name (a NUL byte, say): dnsjava reports it with its line
         }
-        out.append(m.group(1)).append(target).append(m.group(3));
       } else {
         out.append(line);
       }

@@ -277,9 +277,9 @@ public final class ZoneLookup {
 
   /**
    * A referral: the cut's NS RRset in authority and the glue we hold. RFC 9471: glue for in-domain
-   * servers (below the cut) must be sent, so it comes first, every A RRset before any AAAA (as NSD
-   * orders it, so that a small response still reaches IPv4-only resolvers); sibling glue follows.
-   * The wire layer keeps what fits and sets TC when in-domain glue is left out.
+   * servers (below the cut) must be sent, so it comes first, name by name with A before AAAA (as
+   * Knot orders it); sibling glue follows. The wire layer keeps what fits and sets TC when
+   * in-domain glue is left out.
    */
   private static void referral(Zone zone, Node cut, Message out, boolean first) {
     if (first) {
@@ -289,16 +289,11 @@ public final class ZoneLookup {
     for (Record r : ns) {
       out.addRecord(r, Section.AUTHORITY);
     }
-    for (int pass = 0; pass < 4; pass++) {
-      boolean inDomain = pass < 2;
-      int type = pass % 2 == 0 ? Type.A : Type.AAAA;
+    for (boolean inDomain : new boolean[] {true, false}) {
       for (Record r : ns) {
         Name target = ((NSRecord) r).getTarget();
-        if (target.subdomain(cut.name()) == inDomain && zone.contains(target)) {
-          Node t = zone.node(target);
-          if (t != null) {
-            addOnce(t.get(type), out);
-          }
+        if (target.subdomain(cut.name()) == inDomain) {
+          addAddresses(zone, target, out);
         }
       }
     }

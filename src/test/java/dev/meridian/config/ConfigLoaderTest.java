@@ -215,4 +215,13 @@ class ConfigLoaderTest {
     assertEquals("198.51.100.0/22", Cidr.parse("198.51.101.7/22").toString());
     assertThrows(ConfigException.class, () -> Cidr.parse("example.com"));
   }
+
+  @Test
+  void hugeDurationsAreOutOfRangeNotACrash() {
+    // found by ConfigFuzzTest: Long.parseLong overflowed and NumberFormatException escaped
+    String e = error("tcp:\n  idle_timeout: " + "1".repeat(40) + "ms\n");
+    assertTrue(e.startsWith(FILE + ":2: tcp.idle_timeout: must be a duration"), e);
+    e = error("tcp: {idle_timeout: 9999999999999999h}\n");
+    assertTrue(e.startsWith(FILE + ":1: tcp.idle_timeout: must be a duration"), e);
+  }
 }

@@ -23,14 +23,33 @@ import org.xbill.DNS.Type;
 class MainIT {
   static final Path JAR = Path.of("target/meridian.jar");
   @TempDir Path dir;
+  private final java.util.List<Process> started = new java.util.ArrayList<>();
 
   private Process start(Path config) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java, "-jar", JAR.toAbsolutePath().toString(), "serve", "--config", config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("out.log").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "serve",
+                "--config",
+                config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("out.log").toFile())
+            .start();
+    started.add(p);
+    return p;
+  }
+
+  /** Every server a test started is stopped, whether the test passed or not. */
+  @org.junit.jupiter.api.AfterEach
+  void stopEverything() throws Exception {
+    for (Process p : started) {
+      if (p.isAlive()) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
   }
 
   private String output() throws Exception {
@@ -55,9 +74,12 @@ class MainIT {
     while (!output().contains(" ready") && p.isAlive() && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    String started = output();
-    assertTrue(started.contains("zone example.com. serial 2026112401, 30 records"), started);
-    assertTrue(started.contains("listening on 127.0.0.1 port " + port + " (udp+tcp)"), started);
+    String log = output();
+    var shipped = dev.meridian.zone.ZoneFileLoader.load(Path.of("zones/example.com.zone")).zone();
+    String expected =
+        "zone example.com. serial " + shipped.serial() + ", " + shipped.recordCount() + " records";
+    assertTrue(log.contains(expected), log);
+    assertTrue(log.contains("listening on 127.0.0.1 port " + port + " (udp+tcp)"), log);
     SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
     r.setPort(port);
     r.setTimeout(Duration.ofSeconds(3));

@@ -3,6 +3,7 @@ package dev.meridian.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meridian.geo.GeoLocator;
 import dev.meridian.geo.Location;
 import dev.meridian.health.HealthView;
 import java.net.InetAddress;
@@ -154,8 +155,58 @@ class PolicyTest {
     return new Location(country, null, continent, lat, lon, prefix, "x/" + prefix);
   }
 
+  /**
+   * A database of IPv4 networks ("a.b.c.d/p", Location pairs, in address order); the rest unknown.
+   */
+  static GeoLocator db(Object... networks) {
+    return new GeoLocator() {
+      @Override
+      public Location locate(InetAddress address) {
+        for (int i = 0; i < networks.length; i += 2) {
+          String[] c = ((String) networks[i]).split("/", -1);
+          int p = Integer.parseInt(c[1]);
+          if (p == 0 || (v4(address) ^ v4(c[0])) >>> (32 - p) == 0) {
+            return (Location) networks[i + 1];
+          }
+        }
+        return Location.unknown(0, "0.0.0.0/0");
+      }
+
+      @Override
+      public void walk(NetworkVisitor visitor) {
+        for (int i = 0; i < networks.length; i += 2) {
+          String[] c = ((String) networks[i]).split("/", -1);
+          visitor.network(0, v4(c[0]), 96 + Integer.parseInt(c[1]), (Location) networks[i + 1]);
+        }
+      }
+    };
+  }
+
+  static long v4(Object address) {
+    try {
+      InetAddress a =
+          address instanceof InetAddress i ? i : InetAddress.getByName((String) address);
+      long v = 0;
+      for (byte b : a.getAddress()) {
+        v = v << 8 | (b & 0xFF);
+      }
+      return v;
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  static GeoPolicy geo(List<Region> regions, GeoRules rules, GeoLocator db) {
+    return new GeoPolicy(regions, rules, 8, GeoPolicy.routes(db, regions, rules));
+  }
+
+  static Client located(GeoLocator db, String ip) {
+    Client c = client(ip);
+    return new Client(c.address(), db.locate(c.address()));
+  }
+
   @Test
-  void geoMatchesCountryThenContinentThenDefaultAndScopesToTheDatabaseNetwork() throws Exception {
+  void geoMatchesCountryThenContinentThenDefaultAndScopesToTheMergedRange() throws Exception {
     List<Endpoint> eps = endpoints("192.0.2.1", "198.51.100.1", "203.0.113.1", "2001:db8::1");
     List<Region> regions =
         List.of(
@@ -167,28 +218,42 @@ class PolicyTest {
             Map.of("FR", new int[] {0}, "US-CA", new int[] {2}),
             Map.of("EU", new int[] {1, 0}),
             new int[] {0});
-    var p = new GeoPolicy(regions, rules, 8);
-    InetAddress a = InetAddress.getByName("192.0.2.99");
-    Selection gb =
-        p.select(new Client(a, at("GB", "EU", 51, 0, 18)), false, HealthView.ALL_UP, null);
+    GeoLocator db =
+        db(
+            "81.2.64.0/18", at("GB", "EU", 51, 0, 18),
+            "90.0.0.0/16", at("FR", "EU", 48, 2, 16),
+            "100.0.0.0/16", new Location("US", "CA", "NA", 37, -122, 16, "x/16"));
+    var p = geo(regions, rules, db);
+    Selection gb = p.select(located(db, "81.2.69.1"), false, HealthView.ALL_UP, null);
     assertEquals(List.of("198.51.100.1"), addresses(gb));
-    assertEquals(18, gb.scope());
-    Selection fr =
-        p.select(new Client(a, at("FR", "EU", 48, 2, 14)), false, HealthView.ALL_UP, null);
+    assertEquals(18, gb.scope(), "its neighbours route elsewhere: the network alone");
+    Selection fr = p.select(located(db, "90.0.0.1"), false, HealthView.ALL_UP, null);
     assertEquals(List.of("192.0.2.1"), addresses(fr), "country beats continent");
-    Location ca = new Location("US", "CA", "NA", 37, -122, 11, "x/11");
     assertEquals(
         List.of("203.0.113.1"),
-        addresses(p.select(new Client(a, ca), false, HealthView.ALL_UP, null)));
-    Selection unknown =
-        p.select(new Client(a, Location.unknown(8, "x/8")), false, HealthView.ALL_UP, null);
+        addresses(p.select(located(db, "100.0.0.1"), false, HealthView.ALL_UP, null)));
+    Selection unknown = p.select(located(db, "10.0.0.1"), false, HealthView.ALL_UP, null);
     assertEquals(List.of("192.0.2.1"), addresses(unknown), "default");
-    assertEquals(8, unknown.scope());
-    Selection euDown = p.select(new Client(a, at("GB", "EU", 51, 0, 18)), false, i -> i != 1, null);
+    assertEquals(2, unknown.scope(), "0.0.0.0/2 is unknown space: one route, one scope");
+    Selection euDown = p.select(located(db, "81.2.69.1"), false, i -> i != 1, null);
     assertEquals(List.of("192.0.2.1"), addresses(euDown), "a dead region's clients go to the next");
-    Selection v6 =
-        p.select(new Client(a, at("GB", "EU", 51, 0, 18)), true, HealthView.ALL_UP, null);
+    Selection v6 = p.select(located(db, "81.2.69.1"), true, HealthView.ALL_UP, null);
     assertEquals(0, v6.count(), "eu has no IPv6: no AAAA from a farther region");
+    assertEquals(18, v6.scope(), "whether it is NODATA depends on the region");
+  }
+
+  @Test
+  void nodataThatIsTheSameEverywhereHasScopeZero() throws Exception {
+    List<Endpoint> eps = endpoints("192.0.2.1", "198.51.100.1");
+    List<Region> regions =
+        List.of(
+            new Region("us", 39, -77, List.of(eps.get(0))),
+            new Region("eu", 53, -6, List.of(eps.get(1))));
+    GeoLocator db = db("81.2.64.0/18", at("GB", "EU", 51, 0, 18));
+    var p = geo(regions, new GeoRules(Map.of(), Map.of("EU", new int[] {1, 0}), new int[] {0}), db);
+    Selection aaaa = p.select(located(db, "81.2.69.1"), true, HealthView.ALL_UP, null);
+    assertEquals(0, aaaa.count());
+    assertEquals(0, aaaa.scope(), "no region has IPv6: NODATA for everyone");
   }
 
   @Test
@@ -198,7 +263,7 @@ class PolicyTest {
         List.of(
             new Region("us", 39, -77, eps.subList(0, 3), 0.5),
             new Region("eu", 53, -6, eps.subList(3, 4), 0.5));
-    var p = new GeoPolicy(regions, new GeoRules(Map.of(), Map.of(), new int[] {0, 1}), 8);
+    var p = geo(regions, new GeoRules(Map.of(), Map.of(), new int[] {0, 1}), GeoLocator.NONE);
     Client c = new Client(InetAddress.getByName("192.0.2.99"), Location.unknown(0, "x/0"));
     assertEquals(2, p.select(c, false, i -> i != 0, null).count(), "2 of 3 up: still us");
     assertEquals(
@@ -215,18 +280,18 @@ class PolicyTest {
             new Region("us", 39, -77, List.of(eps.get(0))),
             new Region("eu", 53, -6, List.of(eps.get(1))),
             new Region("ap", 19, 73, List.of(eps.get(2))));
-    var p = new GeoPolicy(regions, null, 8);
-    InetAddress a = InetAddress.getByName("192.0.2.99");
+    GeoLocator db =
+        db(
+            "1.0.16.0/20", at("JP", "AS", 35.6, 139.7, 20),
+            "177.0.0.0/12", at("BR", "SA", -15.8, -47.9, 12));
+    var p = geo(regions, null, db);
     List<String> trace = new ArrayList<>();
-    Selection tokyo =
-        p.select(new Client(a, at("JP", "AS", 35.6, 139.7, 20)), false, HealthView.ALL_UP, trace);
+    Selection tokyo = p.select(located(db, "1.0.16.1"), false, HealthView.ALL_UP, trace);
     assertEquals(List.of("203.0.113.1"), addresses(tokyo));
     assertTrue(trace.toString().contains("regions in order: ap, eu, us"), trace.toString());
-    Selection brazil =
-        p.select(new Client(a, at("BR", "SA", -15.8, -47.9, 12)), false, i -> i != 0, null);
+    Selection brazil = p.select(located(db, "177.0.0.1"), false, i -> i != 0, null);
     assertEquals(List.of("198.51.100.1"), addresses(brazil), "nearest live region");
-    Selection lost =
-        p.select(new Client(a, Location.unknown(0, "::/0")), false, HealthView.ALL_UP, null);
+    Selection lost = p.select(located(db, "192.0.2.99"), false, HealthView.ALL_UP, null);
     assertEquals(List.of("192.0.2.1"), addresses(lost), "no position: configuration order");
   }
 }

@@ -92,24 +92,7 @@ class FastPathTest {
     QueryEngine engine = new QueryEngine(new SnapshotHolder(snapshot));
     both = new PacketProcessor(engine, 1232, new ServerStats());
     fast = new FastResponder(engine, 1232);
-    QueryHandler generalOnly =
-        new QueryHandler() {
-          @Override
-          public int answer(Message query, Message response, ClientInfo client) {
-            return engine.answer(query, response, client);
-          }
-
-          @Override
-          public void update(Message query, byte[] wire, Message response) {
-            engine.update(query, wire, response);
-          }
-
-          @Override
-          public Transfer transfer(Message query, byte[] wire, InetAddress client) {
-            return engine.transfer(query, wire, client);
-          }
-        };
-    general = new PacketProcessor(generalOnly, 1232, new ServerStats());
+    general = new PacketProcessor(generalOnly(engine), 1232, new ServerStats());
   }
 
   @Test
@@ -125,7 +108,7 @@ class FastPathTest {
           byte[] query = query(mixedCase(qname, rnd), type, rnd);
           boolean tcp = rnd.nextInt(4) == 0;
           all++;
-          int n = fast.respond(query, query.length, tcp, state);
+          int n = fast.respond(query, query.length, CLIENT, tcp, state);
           if (n < 0) {
             continue;
           }
@@ -144,6 +127,83 @@ class FastPathTest {
         "the fast path answers many questions: " + fastAnswers + "/" + all);
   }
 
+  /**
+   * Every policy a plan can encode (geo, nearest, failover, round robin) against the general path,
+   * for random ECS subnets over the shipped database and random health states (each state is a new
+   * snapshot, as a health publish makes one).
+   */
+  @Test
+  void managedNamesGiveTheSameBytesForAnySubnetAndHealth() throws Exception {
+    var zone = ZoneFileLoader.load(Path.of("zones/example.com.zone")).zone();
+    var config = dev.meridian.config.ConfigLoader.load(Path.of("meridian.yaml"));
+    try (var geo =
+        dev.meridian.geo.MaxMindLocator.open(
+            Path.of("geo-data/meridian-country.mmdb"), dev.meridian.geo.CountryTable.bundled())) {
+      var base = new SnapshotBuilder().build(config, List.of(zone), geo, 1);
+      SplittableRandom rnd = new SplittableRandom(7871);
+      int fastAnswers = 0;
+      for (int state = 0; state < 12; state++) {
+        boolean[] up = new boolean[64];
+        for (int i = 0; i < up.length; i++) {
+          up[i] = state == 0 || rnd.nextInt(4) != 0;
+        }
+        var snapshot = base.withHealth(i -> i >= up.length || up[i]);
+        QueryEngine engine = new QueryEngine(new SnapshotHolder(snapshot));
+        FastResponder f = new FastResponder(engine, 1232);
+        PacketProcessor g = new PacketProcessor(generalOnly(engine), 1232, new ServerStats());
+        FastResponder.State st = new FastResponder.State();
+        for (int i = 0; i < 150; i++) {
+          String name =
+              List.of("www", "game", "failover", "weighted", "sticky").get(rnd.nextInt(5))
+                  + ".example.com.";
+          int type = rnd.nextInt(4) == 0 ? Type.AAAA : Type.A;
+          byte[] query = query(Name.fromString(name), type, rnd);
+          int n = f.respond(query, query.length, CLIENT, false, st);
+          if (n < 0) {
+            continue;
+          }
+          fastAnswers++;
+          byte[] fast = java.util.Arrays.copyOf(st.out, n);
+          Set<String> expected = new HashSet<>();
+          for (int k = 0; k < 12; k++) {
+            expected.add(hex(onlyResponse(g, query, false)));
+          }
+          assertTrue(
+              expected.contains(hex(fast)),
+              name
+                  + " "
+                  + Type.string(type)
+                  + " state "
+                  + state
+                  + " seed 7871\nfast: "
+                  + new Message(fast)
+                  + "\ngeneral: "
+                  + new Message(onlyResponse(g, query, false)));
+        }
+      }
+      assertTrue(fastAnswers > 500, "managed names take the fast path: " + fastAnswers);
+    }
+  }
+
+  private static QueryHandler generalOnly(QueryEngine engine) {
+    return new QueryHandler() {
+      @Override
+      public int answer(Message query, Message response, ClientInfo client) {
+        return engine.answer(query, response, client);
+      }
+
+      @Override
+      public void update(Message query, byte[] wire, Message response) {
+        engine.update(query, wire, response);
+      }
+
+      @Override
+      public Transfer transfer(Message query, byte[] wire, InetAddress client) {
+        return engine.transfer(query, wire, client);
+      }
+    };
+  }
+
   @Test
   void commonQuestionsTakeTheFastPath() throws Exception {
     FastResponder.State state = new FastResponder.State();
@@ -157,15 +217,15 @@ class FastPathTest {
           {"api.example.com.", "CNAME"},
           {"mail.example.com.", "A"},
           {"example.com.", "NS"},
-          {"b.wild.example.org.", "A"}
+          {"b.wild.example.org.", "A"},
+          {"www.example.org.", "A"} // round robin
         }) {
       byte[] query = query(Name.fromString(q[0]), Type.value(q[1]), new SplittableRandom(1));
-      assertTrue(fast.respond(query, query.length, false, state) > 0, q[0] + " " + q[1]);
+      assertTrue(fast.respond(query, query.length, CLIENT, false, state) > 0, q[0] + " " + q[1]);
     }
     for (String[] q :
         new String[][] {
-          {"www.example.org.", "A"}, // managed by a policy
-          {"weighted.example.com.", "AAAA"},
+          {"weighted.example.com.", "AAAA"}, // a weighted draw per query
           {"x.old.example.net.", "A"}, // DNAME
           {"foo.wild.example.org.", "A"}, // wildcard
           {"host.child.example.org.", "A"}, // referral
@@ -173,7 +233,7 @@ class FastPathTest {
           {"example.com.", "ANY"}
         }) {
       byte[] query = query(Name.fromString(q[0]), Type.value(q[1]), new SplittableRandom(1));
-      assertEquals(-1, fast.respond(query, query.length, false, state), q[0] + " " + q[1]);
+      assertEquals(-1, fast.respond(query, query.length, CLIENT, false, state), q[0] + " " + q[1]);
     }
   }
 
@@ -183,7 +243,7 @@ class FastPathTest {
     Set<String> firsts = new HashSet<>();
     for (int i = 0; i < 10; i++) {
       byte[] query = query(Name.fromString("rr.example.com."), Type.A, new SplittableRandom(2));
-      int n = fast.respond(query, query.length, false, state);
+      int n = fast.respond(query, query.length, CLIENT, false, state);
       Message m = new Message(java.util.Arrays.copyOf(state.out, n));
       firsts.add(m.getSection(Section.ANSWER).get(0).rdataToString());
     }
@@ -228,6 +288,17 @@ class FastPathTest {
   }
 
   private static ClientSubnetOption ecs(SplittableRandom rnd) throws Exception {
+    if (rnd.nextInt(3) == 0) { // IPv6 (documentation space), /0 to /64
+      int prefix = rnd.nextInt(65);
+      byte[] a = new byte[16];
+      a[0] = 0x20;
+      a[1] = 0x01;
+      a[2] = 0x0d;
+      a[3] = (byte) 0xb8;
+      a[4] = (byte) rnd.nextInt(256);
+      return new ClientSubnetOption(
+          prefix, org.xbill.DNS.Address.truncate(InetAddress.getByAddress(a), prefix));
+    }
     int prefix = rnd.nextInt(25);
     byte[] a = {(byte) (1 + rnd.nextInt(200)), (byte) rnd.nextInt(256), (byte) rnd.nextInt(256), 0};
     return new ClientSubnetOption(

@@ -115,6 +115,60 @@ class ZoneFileLoaderTest {
   }
 
   @Test
+  void missingIncludeNamesTheIncludingFileAndLine() throws Exception {
+    Path f = write("example.net.zone", HEAD + "\n$INCLUDE parts/missing.inc\n");
+    ZoneException e = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(f));
+    assertTrue(
+        e.getMessage().startsWith(f + ":7: $INCLUDE parts/missing.inc: no such file"),
+        e.getMessage());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(10)
+  void includeCyclesAreRejectedInsteadOfFollowedForever() throws Exception {
+    // found by ZoneFileFuzzTest: dnsjava follows a file that includes itself until it gives up
+    Path self = write("example.net.zone", HEAD + "$INCLUDE example.net.zone\n");
+    ZoneException e = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(self));
+    assertTrue(e.getMessage().startsWith(self + ":6: $INCLUDE example.net.zone: includes itself"));
+    write("a.inc", "a IN A 192.0.2.1\n$INCLUDE \"b.inc\"\n");
+    write("b.inc", "b IN A 192.0.2.2\n$include ( a.inc )\n");
+    Path loop =
+        write(
+            "example.org.zone", HEAD.replace("example.net.", "example.org.") + "$INCLUDE a.inc\n");
+    e = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(loop));
+    assertTrue(
+        e.getMessage().startsWith(dir.resolve("b.inc") + ":2: $INCLUDE a.inc"), e.getMessage());
+  }
+
+  @Test
+  void anIncludeThatIsNotAFileNameIsAnErrorWithItsLine() throws Exception {
+    // found by ZoneFileFuzzTest: a NUL byte made Path.of throw InvalidPathException
+    Path f = write("example.net.zone", HEAD + "$INCLUDE a\u0000b.inc\n");
+    ZoneException e = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(f));
+    assertTrue(e.getMessage().startsWith(f + ":6: "), e.getMessage());
+  }
+
+  @Test
+  void anErrorInAnIncludedFileNamesThatFileByItsPathAndLine() throws Exception {
+    // found by ZoneFileFuzzTest: dnsjava names an included file by its base name only
+    Files.createDirectories(dir.resolve("parts"));
+    Path inc = write("parts/hosts.inc", "ok IN A 192.0.2.1\nbad IN A 1\n");
+    Path f = write("example.net.zone", HEAD + "$INCLUDE parts/hosts.inc\n");
+    ZoneException e = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(f));
+    assertTrue(e.getMessage().startsWith(inc.toAbsolutePath() + ":2: "), e.getMessage());
+  }
+
+  @Test
+  void nestedIncludesWithinTheLimitLoad() throws Exception {
+    write("a.inc", "a IN A 192.0.2.1\n$INCLUDE b.inc\n");
+    write("b.inc", "b IN A 192.0.2.2\n");
+    Path f = write("example.net.zone", HEAD + "$INCLUDE a.inc\n$INCLUDE a.inc x.example.net.\n");
+    Zone z = ZoneFileLoader.load(f).zone();
+    assertNotNull(z.node(Name.fromString("b.example.net.")));
+    assertNotNull(z.node(Name.fromString("a.x.example.net.")));
+  }
+
+  @Test
   void duplicateRecordsCollapseAndTtlsAreUnifiedPerRrset() throws Exception {
     Path f =
         write(
