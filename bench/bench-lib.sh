@@ -4,9 +4,10 @@
 kit=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 benchkit() { python3 "$kit/benchkit.py" "$@"; }
 
-# JVM options for Meridian. Default: none, as the README starts it (`java -jar target/meridian.jar
-# serve`); a launcher's heap/GC settings go here when there is one.
-MERIDIAN_JAVA_OPTS=${MERIDIAN_JAVA_OPTS-}
+# How Meridian starts: as the README starts it, bin/meridian (the launcher with its bounded heap;
+# it honours MERIDIAN_HEAP and MERIDIAN_JAVA_OPTS, and runs the jar given to the kit through
+# MERIDIAN_JAR); without a launcher in the checkout, java $MERIDIAN_JAVA_OPTS -jar JAR. MERIDIAN_CMD
+# replaces either (it must exec java, so that its PID is the server's).
 
 need() {
   local t
@@ -26,25 +27,31 @@ stop_all() {
   done
 }
 
-# start_meridian JAR CONFIG LOG: starts `java $MERIDIAN_JAVA_OPTS -jar JAR serve --config CONFIG`,
-# or `$MERIDIAN_CMD serve --config CONFIG` when MERIDIAN_CMD is set (a launcher such as
-# bin/meridian; it must exec java, so that its PID is the server's); sets $meridian_pid.
+# start_meridian JAR CONFIG LOG: starts `... serve --config CONFIG` (see above); sets $meridian_pid.
 start_meridian() {
   if [ -n "${MERIDIAN_CMD:-}" ]; then
     # shellcheck disable=SC2086  # MERIDIAN_CMD is a list of words
     $MERIDIAN_CMD serve --config "$2" >"$3" 2>&1 &
+  elif [ -x "$kit/../bin/meridian" ]; then
+    MERIDIAN_JAR=$1 "$kit/../bin/meridian" serve --config "$2" >"$3" 2>&1 &
   else
     # shellcheck disable=SC2086  # MERIDIAN_JAVA_OPTS is a list of words
-    java $MERIDIAN_JAVA_OPTS -jar "$1" serve --config "$2" >"$3" 2>&1 &
+    java ${MERIDIAN_JAVA_OPTS:-} -jar "$1" serve --config "$2" >"$3" 2>&1 &
   fi
   meridian_pid=$!
   started+=("$meridian_pid")
 }
 
-# meridian_how: one line saying how Meridian was started.
+# meridian_how: how Meridian was started, and the running process's command line.
 meridian_how() {
-  if [ -n "${MERIDIAN_CMD:-}" ]; then echo "$MERIDIAN_CMD serve"; else
-    echo "java ${MERIDIAN_JAVA_OPTS:-(no options)} -jar $jar serve"; fi
+  local how
+  if [ -n "${MERIDIAN_CMD:-}" ]; then how="MERIDIAN_CMD=$MERIDIAN_CMD"
+  elif [ -x "$kit/../bin/meridian" ]; then how="bin/meridian${MERIDIAN_HEAP:+ with MERIDIAN_HEAP=$MERIDIAN_HEAP}${MERIDIAN_JAVA_OPTS:+ with MERIDIAN_JAVA_OPTS}"
+  else how="java -jar"; fi
+  if [ -n "${meridian_pid:-}" ] && [ -r "/proc/$meridian_pid/cmdline" ]; then
+    how="$how: $(tr '\0' ' ' <"/proc/$meridian_pid/cmdline" | sed 's/ $//')"
+  fi
+  echo "$how"
 }
 
 # rss_mib PID / hwm_mib PID: resident set now / its peak (VmHWM), in MiB.

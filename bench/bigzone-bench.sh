@@ -25,8 +25,11 @@
 #   -f Meridian's default responses (minimal_responses: false); without -f both answer minimally
 #   -s only one phase (load or reload; reload still waits for each server to load)
 #   -k keep the work directory
-# Environment: MERIDIAN_JAVA_OPTS (JVM options, default none, as the README runs the jar),
-#   MERIDIAN_CMD (a launcher to run instead of java -jar, e.g. bin/meridian; it must exec java),
+# Environment: Meridian starts as the README starts it, with bin/meridian (its bounded heap;
+#   MERIDIAN_HEAP and MERIDIAN_JAVA_OPTS as bin/meridian documents them; the kit passes the jar as
+#   MERIDIAN_JAR), or java $MERIDIAN_JAVA_OPTS -jar JAR when the checkout has no bin/meridian;
+#   MERIDIAN_CMD replaces either (a command that execs java; "serve --config FILE" is appended).
+#   MERIDIAN_HEAP defaults to 2g here (the README's figure for zones of millions of records).
 #   DNSPERF_OPTS for the reload phase (default "-c 4 -q 30000": room for 3 s of queries in flight,
 #   so that a stall shows as latency rather than as queries never sent; "sent" in the summary
 #   below QPS x run time means dnsperf still had to hold back).
@@ -47,6 +50,9 @@ while getopts n:r:j:Q:l:p:s:fkh opt; do
 done
 need java knotd knotc dnsperf kdig python3 perl bc stdbuf
 DNSPERF_OPTS=${DNSPERF_OPTS--c 4 -q 30000}
+# bin/meridian's default heap (128m) is for ordinary zones; its README names 2g for millions of
+# records.
+export MERIDIAN_HEAP=${MERIDIAN_HEAP:-2g}
 jar=$(realpath "$jar")
 mport=$port kport=$((port + 1))
 origin=big.example.
@@ -129,6 +135,7 @@ load_once() { # load_once SERVER ROUND: starts it, sets $pid; prints the row
   sleep 5
   settled=$(rss_mib "$pid")
   printf '%-6s %-9s %10s %12s %12s %12s %8s\n' "$r" "$srv" "$secs" "$rss" "$settled" "$(hwm_mib "$pid")" "$busy"
+  [ "$srv$r" != Meridian1 ] || echo "       Meridian: $(meridian_how)"
   echo "$srv $secs $rss $settled" >>"$work/load.results"
 }
 if [[ $phases == *load* && $phases != reload ]]; then

@@ -22,8 +22,10 @@
 #   -f full responses from Meridian (minimal_responses: false, its default: NS in authority and
 #      glue in additional, which gdnsd never sends); without -f both send the same answers
 #   -k keep the work directory
-# Environment: MERIDIAN_JAVA_OPTS (JVM options, default none, as the README runs the jar),
-#   MERIDIAN_CMD (a launcher to run instead of java -jar, e.g. bin/meridian; it must exec java),
+# Environment: Meridian starts as the README starts it, with bin/meridian (its bounded heap;
+#   MERIDIAN_HEAP and MERIDIAN_JAVA_OPTS as bin/meridian documents them; the kit passes the jar as
+#   MERIDIAN_JAR), or java $MERIDIAN_JAVA_OPTS -jar JAR when the checkout has no bin/meridian;
+#   MERIDIAN_CMD replaces either (a command that execs java; "serve --config FILE" is appended).
 #   DNSPERF_OPTS (default "-T 2 -c 8 -q 100", the issue's; with -Q "-T 2 -c 8 -q 20000": room for
 #   a second of queries in flight, so that a stall shows as latency, not as queries never sent).
 # Needs: java 17, dnsperf 2.10, gdnsd 3.8, dig, kdig, python3, perl, bc.
