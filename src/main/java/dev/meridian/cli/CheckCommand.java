@@ -6,15 +6,8 @@ import dev.meridian.config.EndpointSpec;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.config.RegionSpec;
 import dev.meridian.config.TierSpec;
-import dev.meridian.engine.SnapshotBuilder;
-import dev.meridian.geo.CountryTable;
-import dev.meridian.geo.GeoLocator;
-import dev.meridian.geo.MaxMindLocator;
-import dev.meridian.zone.Zone;
-import dev.meridian.zone.ZoneFileLoader;
-import java.io.IOException;
+import dev.meridian.engine.SnapshotLoader;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,34 +32,12 @@ final class CheckCommand {
       errors.addAll(e.problems());
       return report(out, errors, warnings);
     }
-    List<Zone> zones = new ArrayList<>();
-    if (!Files.isDirectory(config.zoneDir())) {
-      errors.add(config.file() + ": zone_dir: " + config.zoneDir() + " is not a directory");
-    } else {
-      ZoneFileLoader.DirectoryResult r = ZoneFileLoader.loadDirectory(config.zoneDir());
-      errors.addAll(r.errors());
-      for (ZoneFileLoader.Loaded l : r.zones()) {
-        warnings.addAll(l.warnings());
-        zones.add(l.zone());
-      }
-    }
-    GeoLocator geo = GeoLocator.NONE;
-    Path db = config.traffic().geo().database();
-    if (db != null) {
-      try {
-        geo = MaxMindLocator.open(db, CountryTable.bundled());
-      } catch (IOException e) {
-        errors.add(config.file() + ": geo.database: cannot read " + db + ": " + e.getMessage());
-      }
-    }
-    SnapshotBuilder builder = new SnapshotBuilder();
-    try {
-      builder.build(config, zones, geo, 1);
-      // a service must have records to fall back on (and for secondaries to receive)
-      errors.addAll(builder.warnings());
-    } catch (ConfigException e) {
-      errors.addAll(e.problems());
-    }
+    SnapshotLoader.Result r = SnapshotLoader.load(config, 1, SnapshotLoader.Journals.READ_ONLY);
+    r.notes().forEach(out::println);
+    errors.addAll(r.errors());
+    warnings.addAll(r.warnings());
+    // a service must have records to fall back on (and for secondaries to receive)
+    errors.addAll(r.serviceWarnings());
     errors.addAll(sharedEndpoints(config));
     return report(out, errors, warnings);
   }

@@ -6,6 +6,7 @@ import dev.meridian.config.ConfigLoader;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.engine.Explainer;
 import dev.meridian.engine.Snapshot;
+import dev.meridian.engine.SnapshotLoader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -45,12 +46,16 @@ final class Explain {
       err.println("meridian explain: " + e.getMessage());
       return Main.EXIT_USAGE;
     }
-    MeridianConfig config;
     Snapshot snapshot;
     try {
-      config = ConfigLoader.load(configFile);
-      snapshot = MeridianServer.loadSnapshot(config, 1);
-    } catch (ConfigException | MeridianServer.StartupException e) {
+      MeridianConfig config = ConfigLoader.load(configFile);
+      SnapshotLoader.Result r = SnapshotLoader.load(config, 1, SnapshotLoader.Journals.READ_ONLY);
+      r.errors().forEach(err::println);
+      if (!r.isServable()) {
+        return Main.EXIT_USAGE;
+      }
+      snapshot = r.snapshot();
+    } catch (ConfigException e) {
       err.println(e.getMessage());
       return Main.EXIT_USAGE;
     }

@@ -218,7 +218,7 @@ public final class Main {
     Signals.on("TERM", stop);
     Signals.on("INT", stop);
     Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown"));
-    Signals.onHangup(server::reload);
+    Signals.onHangup(() -> server.reloader().requestReload().join());
     try {
       server.watchFiles(Duration.ofMillis(500));
     } catch (IOException e) {

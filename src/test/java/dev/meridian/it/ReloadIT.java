@@ -1,8 +1,10 @@
 package dev.meridian.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meridian.engine.Reloader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,22 +45,28 @@ class ReloadIT {
       Path zone = s.dir().resolve("zones/example.net.zone");
       assertEquals("192.0.2.10", a(s, "www.example.net."));
       write(zone, 11, "www IN A 192.0.2.11\n");
-      assertEquals(List.of(), s.server().reload());
+      Reloader.Outcome ok = s.server().reload();
+      assertEquals(List.of(), ok.problems());
+      assertEquals(List.of("zone example.net. serial 10 -> 11"), ok.changed());
+      assertTrue(ok.published());
+      Reloader.Outcome same = s.server().reload();
+      assertFalse(same.published(), "nothing changed: no new generation");
+      assertEquals(ok.generation(), same.generation());
       assertEquals("192.0.2.11", a(s, "www.example.net."));
       write(zone, 12, "www IN A 192.0.2.12\nbad IN A 300.1.1.1\n");
-      List<String> problems = s.server().reload();
+      List<String> problems = s.server().reload().problems();
       assertTrue(problems.get(0).startsWith(zone + ":6:"), problems.toString());
       assertEquals("192.0.2.11", a(s, "www.example.net."), "the last good version answers");
       assertEquals(problems, s.server().problems(), "kept visible until fixed");
       write(zone, 9, "www IN A 192.0.2.9\n");
-      assertEquals(List.of(), s.server().reload());
+      assertEquals(List.of(), s.server().reload().problems());
       assertEquals("192.0.2.11", a(s, "www.example.net."), "a lower serial keeps the old zone");
       write(zone, 13, "www IN A 192.0.2.13\n");
       s.server().reload();
       assertEquals("192.0.2.13", a(s, "www.example.net."));
       Files.writeString(
           s.dir().resolve("meridian.yaml"), "listen: [127.0.0.1:0]\nedns: {payload_size: 1}\n");
-      List<String> bad = s.server().reload();
+      List<String> bad = s.server().reload().problems();
       assertTrue(
           bad.toString().contains("edns.payload_size: must be a whole number 512..4096"),
           bad.toString());

@@ -1,4 +1,4 @@
-package dev.meridian.cli;
+package dev.meridian.engine;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -10,47 +10,62 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Calls a reload when a {@code *.zone} file in the zone directory or the configuration file
- * changes, once the changes have settled for {@code debounce} (an editor's several writes make one
- * reload). Thread-safe; one daemon thread.
+ * Calls a reload when a {@code *.zone} file in the zone directory, the configuration file or the
+ * geo database changes (written in place or replaced by rename, as geoipupdate does), once the
+ * changes have settled for {@code debounce} (an editor's several writes make one reload).
+ * Thread-safe; one daemon thread.
  */
 final class FileWatcher implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("meridian");
 
   private final WatchService watch;
+  private final Path zones;
+  private final Set<Path> files;
   private final Thread thread;
 
-  FileWatcher(Path zoneDir, Path configFile, Duration debounce, Runnable reload)
+  /**
+   * @param zoneDir every {@code *.zone} file in it counts
+   * @param files single files that count (the configuration, the geo database)
+   */
+  FileWatcher(Path zoneDir, List<Path> files, Duration debounce, Runnable reload)
       throws IOException {
     watch = FileSystems.getDefault().newWatchService();
-    Path zones = zoneDir.toAbsolutePath();
-    Path cfgDir = configFile.toAbsolutePath().getParent();
-    String cfgName = configFile.getFileName().toString();
-    zones.register(
-        watch,
-        StandardWatchEventKinds.ENTRY_CREATE,
-        StandardWatchEventKinds.ENTRY_MODIFY,
-        StandardWatchEventKinds.ENTRY_DELETE);
-    if (!cfgDir.equals(zones)) {
-      cfgDir.register(
-          watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+    zones = zoneDir.toAbsolutePath().normalize();
+    Set<Path> dirs = new HashSet<>();
+    dirs.add(zones);
+    Set<Path> fs = new HashSet<>();
+    for (Path f : files) {
+      Path abs = f.toAbsolutePath().normalize();
+      fs.add(abs);
+      dirs.add(abs.getParent());
     }
-    thread = new Thread(() -> loop(zones, cfgDir, cfgName, debounce, reload), "file-watch");
+    this.files = Set.copyOf(fs);
+    for (Path d : dirs) {
+      d.register(
+          watch,
+          StandardWatchEventKinds.ENTRY_CREATE,
+          StandardWatchEventKinds.ENTRY_MODIFY,
+          StandardWatchEventKinds.ENTRY_DELETE);
+    }
+    thread = new Thread(() -> loop(debounce, reload), "file-watch");
     thread.setDaemon(true);
     thread.start();
   }
 
-  private void loop(Path zones, Path cfgDir, String cfgName, Duration debounce, Runnable reload) {
+  private void loop(Duration debounce, Runnable reload) {
     try {
       while (true) {
-        boolean relevant = drain(watch.take(), zones, cfgDir, cfgName);
+        boolean relevant = drain(watch.take());
         if (!relevant) {
           continue;
         }
-        settle(zones, cfgDir, cfgName, debounce);
+        settle(debounce);
         LOG.log(Level.INFO, "files changed: reloading");
         try {
           reload.run();
@@ -68,8 +83,7 @@ final class FileWatcher implements AutoCloseable {
    * (a file rewritten without pause still gets reloaded). Events for other files in the same
    * folders (logs, the health state file) do not hold the reload back.
    */
-  private void settle(Path zones, Path cfgDir, String cfgName, Duration debounce)
-      throws InterruptedException {
+  private void settle(Duration debounce) throws InterruptedException {
     long now = System.nanoTime();
     long quietUntil = now + debounce.toNanos();
     long latest = now + 10 * debounce.toNanos();
@@ -79,13 +93,13 @@ final class FileWatcher implements AutoCloseable {
         return;
       }
       WatchKey more = watch.poll(left, TimeUnit.NANOSECONDS);
-      if (more != null && drain(more, zones, cfgDir, cfgName)) {
+      if (more != null && drain(more)) {
         quietUntil = System.nanoTime() + debounce.toNanos();
       }
     }
   }
 
-  private static boolean drain(WatchKey key, Path zones, Path cfgDir, String cfgName) {
+  private boolean drain(WatchKey key) {
     boolean relevant = false;
     Path dir = (Path) key.watchable();
     for (WatchEvent<?> e : key.pollEvents()) {
@@ -93,10 +107,10 @@ final class FileWatcher implements AutoCloseable {
         relevant = true; // overflow: events were lost, so look again
         continue;
       }
-      String name = p.getFileName().toString();
+      Path full = dir.resolve(p);
       relevant |=
-          (dir.equals(zones) && name.endsWith(".zone"))
-              || (dir.equals(cfgDir) && name.equals(cfgName));
+          (dir.equals(zones) && p.getFileName().toString().endsWith(".zone"))
+              || files.contains(full);
     }
     key.reset();
     return relevant;
