@@ -57,6 +57,7 @@ public final class Reloader implements AutoCloseable {
   private final BiConsumer<Snapshot, Snapshot> onPublish;
   private final HealthMonitor.Listener healthListener;
   private final EventLog events;
+  private final AnswerCounts answerCounts;
   private MeridianConfig config;
   private HealthMonitor health;
   private Object geoStamp;
@@ -77,7 +78,9 @@ public final class Reloader implements AutoCloseable {
       HealthMonitor health,
       BiConsumer<Snapshot, Snapshot> onPublish,
       HealthMonitor.Listener healthListener,
-      EventLog events) {
+      EventLog events,
+      AnswerCounts answerCounts) {
+    this.answerCounts = answerCounts;
     this.healthListener = healthListener;
     this.events = events;
     this.config = config;
@@ -97,19 +100,27 @@ public final class Reloader implements AutoCloseable {
   public static Reloader start(
       MeridianConfig config, Snapshot first, BiConsumer<Snapshot, Snapshot> onPublish)
       throws IOException {
-    return start(config, first, onPublish, new HealthMonitor.Listener() {}, new EventLog(1));
+    return start(
+        config,
+        first,
+        onPublish,
+        new HealthMonitor.Listener() {},
+        new EventLog(1),
+        new AnswerCounts());
   }
 
   /**
    * As {@link #start(MeridianConfig, Snapshot, BiConsumer)}, telling {@code healthListener} about
-   * every check of this and later generations, and {@code events} about every reload.
+   * every check of this and later generations, and {@code events} about every reload; later
+   * generations count their answers in {@code answerCounts} (which {@code first} should use too).
    */
   public static Reloader start(
       MeridianConfig config,
       Snapshot first,
       BiConsumer<Snapshot, Snapshot> onPublish,
       HealthMonitor.Listener healthListener,
-      EventLog events)
+      EventLog events,
+      AnswerCounts answerCounts)
       throws IOException {
     SnapshotHolder holder = new SnapshotHolder(first);
     HealthMonitor monitor =
@@ -121,7 +132,8 @@ public final class Reloader implements AutoCloseable {
     monitor.listen(healthListener);
     monitor.start();
     monitor.watch(config.traffic().health().stateFile());
-    Reloader r = new Reloader(config, holder, monitor, onPublish, healthListener, events);
+    Reloader r =
+        new Reloader(config, holder, monitor, onPublish, healthListener, events, answerCounts);
     onPublish.accept(null, first);
     return r;
   }
@@ -189,7 +201,7 @@ public final class Reloader implements AutoCloseable {
     Object stamp = geoStamp(next);
     if (issues.isEmpty()
         && changed.isEmpty()
-        && next.equals(config)
+        && sameForQueries(next, config)
         && Objects.equals(stamp, geoStamp)) {
       LOG.log(Level.INFO, "reload: nothing changed; generation " + old.generation() + " serves on");
       last = new Outcome(Instant.now(), old.generation(), false, List.of(), List.of());
@@ -203,7 +215,8 @@ public final class Reloader implements AutoCloseable {
         geo = SnapshotLoader.openGeo(next);
         changed.add("geo database " + next.traffic().geo().database() + " opened again");
       }
-      built = new SnapshotBuilder().build(next, zones.zones(), geo, old.generation() + 1);
+      built =
+          new SnapshotBuilder(answerCounts).build(next, zones.zones(), geo, old.generation() + 1);
     } catch (ConfigException e) {
       issues.addAll(e.problems());
       issues.add("reload abandoned: generation " + old.generation() + " keeps serving");
@@ -239,6 +252,14 @@ public final class Reloader implements AutoCloseable {
     config = next;
     geoStamp = stamp;
     return finish(true, changed, issues);
+  }
+
+  /**
+   * Whether two configurations answer alike: listen addresses (DNS and admin) take effect at a
+   * restart only, so they do not count.
+   */
+  private static boolean sameForQueries(MeridianConfig a, MeridianConfig b) {
+    return a.withListen(b.listen()).withAdminListen(b.admin().listen()).equals(b);
   }
 
   private MeridianConfig loadConfig(List<String> issues) {
