@@ -383,6 +383,10 @@ public final class MeridianServer implements AutoCloseable {
     return dns.stats();
   }
 
+  public dev.meridian.metrics.Metrics metrics() {
+    return dns.metrics();
+  }
+
   /** The health monitor (tests apply overrides and read probe lag through it). */
   public HealthMonitor health() {
     return health;

@@ -2,6 +2,7 @@ package dev.meridian.server;
 
 import dev.meridian.engine.ClientInfo;
 import dev.meridian.engine.QueryHandler;
+import dev.meridian.metrics.QueryCounter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -23,8 +24,9 @@ import org.xbill.DNS.Type;
 
 /**
  * Turns one received packet into the packets to send back: header checks, EDNS (RFC 6891),
- * truncation, FORMERR/NOTIMP/BADVERS, and zone-transfer framing. Stateless apart from counters;
- * thread-safe.
+ * truncation, FORMERR/NOTIMP/BADVERS, and zone-transfer framing. Counts every answered query once
+ * (qtype, rcode of the first response message, transport, ECS) on both paths. Stateless apart from
+ * counters and per-thread buffers; thread-safe.
  */
 public final class PacketProcessor {
   private static final System.Logger LOG = System.getLogger(PacketProcessor.class.getName());
@@ -49,15 +51,23 @@ public final class PacketProcessor {
   private final QueryHandler handler;
   private final int payloadSize;
   private final ServerStats stats;
+  private final QueryCounter queries;
   private final AtomicLong lastErrorLog = new AtomicLong();
   private final FastResponder fast;
   private final ThreadLocal<FastResponder.State> fastState =
       ThreadLocal.withInitial(FastResponder.State::new);
+  private final ThreadLocal<Tally> tallies = ThreadLocal.withInitial(Tally::new);
 
-  public PacketProcessor(QueryHandler handler, int payloadSize, ServerStats stats) {
+  /**
+   * @param queries counts each answered query (from {@code Metrics.queries()}; a disabled one
+   *     counts nothing)
+   */
+  public PacketProcessor(
+      QueryHandler handler, int payloadSize, ServerStats stats, QueryCounter queries) {
     this.handler = handler;
     this.payloadSize = payloadSize;
     this.stats = stats;
+    this.queries = queries;
     this.fast = new FastResponder(handler, payloadSize);
   }
 
@@ -71,11 +81,27 @@ public final class PacketProcessor {
     FastResponder.State state = fastState.get();
     int fastLength = fast.respond(packet, length, client, tcp, state);
     if (fastLength > 0) {
+      queries.count(state.qtype, state.out[3] & 0xF, tcp, state.ecs);
       sink.send(state.out, fastLength); // answered from bytes encoded at load
       return;
     }
+    Tally tally = tallies.get().start(sink);
+    try {
+      general(packet, length, client, tcp, tally);
+    } finally {
+      if (tally.rcode >= 0) {
+        queries.count(qtypeOf(packet, length), tally.rcode, tcp, tally.ecs);
+      }
+      tally.next = null; // holds no connection past its query
+    }
+  }
+
+  /** The dnsjava path: everything the fast path leaves (see {@link FastResponder}). */
+  private void general(byte[] packet, int length, InetAddress client, boolean tcp, Tally sink)
+      throws IOException {
     // ECS is read by us before dnsjava parses the rest (it rejects IPv4-mapped subnets)
     ClientSubnet.Scan ecsScan = ClientSubnet.scan(packet, length);
+    sink.ecs = ecsScan.option() != null || ecsScan.malformed();
     Message query;
     try {
       query = new Message(ecsScan.wire());
@@ -118,6 +144,7 @@ public final class PacketProcessor {
     if (opt != null && opt.getVersion() > 0) {
       // RFC 6891 section 6.1.3: BADVERS (16) is split between the header and our OPT
       sink.send(render(skeleton(query, Rcode.BADVERS), query, tcp, Rcode.BADVERS >>> 4, null));
+      sink.rcode = Rcode.BADVERS;
       return;
     }
     int qtype = question.getType();
@@ -147,6 +174,60 @@ public final class PacketProcessor {
     // RFC 7871 section 7.2.1: echo family, source prefix and address with our scope
     EDNSOption echo = ecs == null ? null : ecs.echo(scope);
     sink.send(capped(render(response, query, tcp, 0, echo), length));
+  }
+
+  /**
+   * The general path's sink on one thread: passes every message on and keeps the RCODE of the first
+   * (a transfer sends many) and whether the query carried ECS, for the query counter.
+   */
+  private static final class Tally implements Sink {
+    private Sink next;
+    int rcode;
+    boolean ecs;
+
+    Tally start(Sink to) {
+      next = to;
+      rcode = -1;
+      ecs = false;
+      return this;
+    }
+
+    @Override
+    public void send(byte[] wire) throws IOException {
+      if (rcode < 0) {
+        rcode = wire[3] & 0xF;
+      }
+      next.send(wire);
+    }
+
+    @Override
+    public void send(byte[] buffer, int length) throws IOException {
+      if (rcode < 0) {
+        rcode = buffer[3] & 0xF;
+      }
+      next.send(buffer, length);
+    }
+  }
+
+  /**
+   * The QTYPE of the first question of {@code packet[0..length)}, or -1 when there is none or its
+   * name cannot be walked (a compression pointer there points at nothing).
+   */
+  static int qtypeOf(byte[] packet, int length) {
+    if (length < HEADER || ((packet[4] & 0xFF) << 8 | (packet[5] & 0xFF)) == 0) {
+      return -1;
+    }
+    for (int at = HEADER; at < length; ) {
+      int len = packet[at] & 0xFF;
+      if (len == 0) {
+        return at + 3 <= length ? (packet[at + 1] & 0xFF) << 8 | (packet[at + 2] & 0xFF) : -1;
+      }
+      if (len > 63) {
+        return -1;
+      }
+      at += 1 + len;
+    }
+    return -1;
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.meridian.engine.SnapshotBuilder;
 import dev.meridian.engine.SnapshotHolder;
 import dev.meridian.geo.CountryTable;
 import dev.meridian.geo.MaxMindLocator;
+import dev.meridian.metrics.Metrics;
 import dev.meridian.server.FastResponderProbe;
 import dev.meridian.server.PacketProcessor;
 import dev.meridian.server.ServerStats;
@@ -106,7 +107,8 @@ public class QueryPathBenchmark {
       geo = MaxMindLocator.open(config.traffic().geo().database(), CountryTable.bundled());
       var snapshot = new SnapshotBuilder().build(config, List.of(zone), geo, 1);
       engine = new QueryEngine(new SnapshotHolder(snapshot));
-      processor = new PacketProcessor(engine, 1232, new ServerStats());
+      processor =
+          new PacketProcessor(engine, 1232, new ServerStats(), Metrics.fromProperties().queries());
     }
 
     @TearDown
