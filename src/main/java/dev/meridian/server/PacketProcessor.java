@@ -56,7 +56,7 @@ public final class PacketProcessor {
   private final FastResponder fast;
   private final ThreadLocal<FastResponder.State> fastState =
       ThreadLocal.withInitial(FastResponder.State::new);
-  private final ThreadLocal<Tally> tallies = ThreadLocal.withInitial(Tally::new);
+  private final ThreadLocal<Tally> tallies;
 
   /**
    * @param queries counts each answered query (from {@code Metrics.queries()}; a disabled one
@@ -68,6 +68,7 @@ public final class PacketProcessor {
     this.payloadSize = payloadSize;
     this.stats = stats;
     this.queries = queries;
+    this.tallies = ThreadLocal.withInitial(() -> new Tally(queries));
     this.fast = new FastResponder(handler, payloadSize);
   }
 
@@ -80,18 +81,15 @@ public final class PacketProcessor {
     }
     FastResponder.State state = fastState.get();
     int fastLength = fast.respond(packet, length, client, tcp, state);
-    if (fastLength > 0) {
+    if (fastLength > 0) { // counted before it is sent, as the general path does
       queries.count(state.qtype, state.out[3] & 0xF, tcp, state.ecs);
       sink.send(state.out, fastLength); // answered from bytes encoded at load
       return;
     }
-    Tally tally = tallies.get().start(sink);
+    Tally tally = tallies.get().start(sink, qtypeOf(packet, length), tcp);
     try {
       general(packet, length, client, tcp, tally);
     } finally {
-      if (tally.rcode >= 0) {
-        queries.count(qtypeOf(packet, length), tally.rcode, tcp, tally.ecs);
-      }
       tally.next = null; // holds no connection past its query
     }
   }
@@ -143,8 +141,8 @@ public final class PacketProcessor {
     }
     if (opt != null && opt.getVersion() > 0) {
       // RFC 6891 section 6.1.3: BADVERS (16) is split between the header and our OPT
-      sink.send(render(skeleton(query, Rcode.BADVERS), query, tcp, Rcode.BADVERS >>> 4, null));
       sink.rcode = Rcode.BADVERS;
+      sink.send(render(skeleton(query, Rcode.BADVERS), query, tcp, Rcode.BADVERS >>> 4, null));
       return;
     }
     int qtype = question.getType();
@@ -177,34 +175,49 @@ public final class PacketProcessor {
   }
 
   /**
-   * The general path's sink on one thread: passes every message on and keeps the RCODE of the first
-   * (a transfer sends many) and whether the query carried ECS, for the query counter.
+   * The general path's sink on one thread: counts the query when its first message goes out (a
+   * transfer sends many), with that message's RCODE unless the path set {@link #rcode} (BADVERS has
+   * an extended RCODE), then passes every message on.
    */
   private static final class Tally implements Sink {
+    private final QueryCounter queries;
     private Sink next;
+    private int qtype;
+    private boolean tcp;
+    private boolean counted;
     int rcode;
     boolean ecs;
 
-    Tally start(Sink to) {
+    Tally(QueryCounter queries) {
+      this.queries = queries;
+    }
+
+    Tally start(Sink to, int qtype, boolean tcp) {
       next = to;
+      this.qtype = qtype;
+      this.tcp = tcp;
+      counted = false;
       rcode = -1;
       ecs = false;
       return this;
     }
 
+    private void count(byte[] wire) {
+      if (!counted) {
+        counted = true;
+        queries.count(qtype, rcode >= 0 ? rcode : wire[3] & 0xF, tcp, ecs);
+      }
+    }
+
     @Override
     public void send(byte[] wire) throws IOException {
-      if (rcode < 0) {
-        rcode = wire[3] & 0xF;
-      }
+      count(wire);
       next.send(wire);
     }
 
     @Override
     public void send(byte[] buffer, int length) throws IOException {
-      if (rcode < 0) {
-        rcode = buffer[3] & 0xF;
-      }
+      count(buffer);
       next.send(buffer, length);
     }
   }
