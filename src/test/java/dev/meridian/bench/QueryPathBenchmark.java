@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -45,7 +46,8 @@ import org.xbill.DNS.Type;
  * fast path alone ({@code FastResponder.respond}). Zones from {@code zones/}, the regions and geo
  * rules of {@code meridian.yaml}, the shipped country database; run from the repository root by
  * {@code bench/jmh.sh}. Time per query in ns; with {@code -prof gc}, {@code gc.alloc.rate.norm} is
- * the bytes allocated per query.
+ * the bytes allocated per query. {@code -p metrics=on,off} runs each with query counting on and
+ * off.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -99,6 +101,10 @@ public class QueryPathBenchmark {
     MaxMindLocator geo;
     final InetAddress client = InetAddress.getLoopbackAddress();
 
+    /** Query counting (issue 10): {@code -p metrics=on,off} measures what it costs. */
+    @Param({"on"})
+    public String metrics;
+
     @Setup
     public void load() throws Exception {
       MeridianConfig config =
@@ -107,8 +113,8 @@ public class QueryPathBenchmark {
       geo = MaxMindLocator.open(config.traffic().geo().database(), CountryTable.bundled());
       var snapshot = new SnapshotBuilder().build(config, List.of(zone), geo, 1);
       engine = new QueryEngine(new SnapshotHolder(snapshot));
-      processor =
-          new PacketProcessor(engine, 1232, new ServerStats(), Metrics.fromProperties().queries());
+      Metrics m = "off".equals(metrics) ? Metrics.disabled() : Metrics.enabled();
+      processor = new PacketProcessor(engine, 1232, new ServerStats(), m.queries());
     }
 
     @TearDown
