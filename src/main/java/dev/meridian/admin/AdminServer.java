@@ -224,11 +224,20 @@ public final class AdminServer implements AutoCloseable {
       send(x, 404, m);
       return;
     }
-    reloader.health().setOverrides(now.endpoints(), now.regions()); // at once, not in 1 s
+    // in force before we answer: the monitor applies, publishes, then builds the table we wait for
+    reloader.health().setOverrides(now.endpoints(), now.regions());
+    reloader.health().publishNow();
+    reloader.health().tableNow();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("action", action);
     m.put(endpoint != null ? "endpoint" : "region", endpoint != null ? endpoint : region);
-    m.put("overrides", Map.of("endpoints", now.endpoints(), "regions", now.regions()));
+    m.put(
+        "overrides",
+        Map.of(
+            "endpoints",
+            StatusReport.names(now.endpoints()),
+            "regions",
+            StatusReport.names(now.regions())));
     send(x, 200, m);
   }
 

@@ -195,7 +195,8 @@ public final class Main {
     System.Logger log = System.getLogger("meridian");
     MeridianConfig config;
     try {
-      config = ConfigLoader.load(configFile);
+      // absolute, as every reload reads it: the same file names the same lines
+      config = ConfigLoader.load(configFile.toAbsolutePath());
     } catch (ConfigException e) {
       err.println(e.getMessage());
       err.println("meridian: configuration rejected, not starting");

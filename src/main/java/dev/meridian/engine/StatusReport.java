@@ -167,7 +167,7 @@ public final class StatusReport {
       InetAddress address, String tier, Map<String, HealthMonitor.EndpointStatus> health) {
     HealthMonitor.EndpointStatus h = health.get(address.getHostAddress());
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("address", address.getHostAddress());
+    m.put("address", show(address.getHostAddress()));
     m.put("tier", tier);
     boolean up = h == null || h.up();
     m.put("up", up);
@@ -242,10 +242,55 @@ public final class StatusReport {
     return out;
   }
 
-  private static Map<String, String> names(Map<String, Forced> m) {
+  /** Overrides by endpoint or region, each as its lower-case name ({@code drain}). */
+  public static Map<String, String> names(Map<String, Forced> m) {
     Map<String, String> out = new java.util.TreeMap<>();
-    m.forEach((k, v) -> out.put(k, name(v)));
+    m.forEach((k, v) -> out.put(show(k), name(v)));
     return out;
+  }
+
+  /**
+   * An address as people write it: IPv6 in the RFC 5952 form ({@code 2001:db8:1::20}); anything
+   * else (an IPv4 address, a region name) as it is.
+   */
+  public static String show(String address) {
+    if (address.indexOf(':') < 0) {
+      return address;
+    }
+    try {
+      byte[] b = InetAddress.getByName(address).getAddress();
+      if (b.length != 16) {
+        return address;
+      }
+      int bestAt = -1;
+      int bestLen = 1; // a single zero group is not shortened (RFC 5952 section 4.2.2)
+      for (int i = 0; i < 8; ) {
+        int j = i;
+        while (j < 8 && b[2 * j] == 0 && b[2 * j + 1] == 0) {
+          j++;
+        }
+        if (j - i > bestLen) {
+          bestAt = i;
+          bestLen = j - i;
+        }
+        i = j == i ? i + 1 : j;
+      }
+      StringBuilder s = new StringBuilder();
+      for (int i = 0; i < 8; i++) {
+        if (i == bestAt) {
+          s.append(i == 0 ? "::" : ":");
+          i += bestLen - 1;
+          continue;
+        }
+        s.append(Integer.toHexString(((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF)));
+        if (i < 7) {
+          s.append(':');
+        }
+      }
+      return s.toString();
+    } catch (java.net.UnknownHostException e) {
+      return address; // not an address literal
+    }
   }
 
   private static String name(Forced f) {
