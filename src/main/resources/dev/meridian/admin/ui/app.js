@@ -98,49 +98,64 @@
     return R_MIN + (R_MAX - R_MIN) * Math.sqrt(s);
   }
 
+  // One <g> per region, kept across polls (so fills fade between states and an element a
+  // test holds stays attached); regions gone from the config are removed.
+  const markers = new Map();
+
+  function regionNode(name) {
+    let m = markers.get(name);
+    if (!m) {
+      m = {
+        group: el("svg:g", { class: "region", "data-region": name }),
+        circle: el("svg:circle", { class: "marker", id: "region-" + name, "data-region": name }),
+        title: el("svg:title"),
+        center: el("svg:circle", { class: "center", r: 5 }),
+        label: el("svg:text", { class: "region-label" }),
+      };
+      m.circle.append(m.title);
+      m.group.append(m.circle, m.center, m.label);
+      markers.set(name, m);
+    }
+    return m;
+  }
+
   function drawRegions(regions) {
     const layer = $("regions");
-    // Biggest first, so a small region drawn later stays visible (and clickable) on top.
+    // Biggest first, so a small region drawn later stays visible on top.
     const sorted = regions
       .filter((r) => typeof r.lat === "number" && typeof r.lon === "number")
       .sort((a, b) => (b.share_last_minute || 0) - (a.share_last_minute || 0));
-    const nodes = [];
+    const seen = new Set();
     for (const r of sorted) {
+      seen.add(r.name);
+      const m = regionNode(r.name);
       const [x, y] = project(r.lat, r.lon);
       const rad = radius(r.share_last_minute);
-      const title = el(
-        "svg:title",
-        null,
-        r.name + ": " + r.state + ", " + (r.answers_last_minute ?? 0) + " answers in the last minute ("
-          + percent(r.share_last_minute) + ")"
-      );
-      const label = el(
-        "svg:text",
-        { class: "region-label", x: x + rad + 10, y: y + 12 },
+      m.group.dataset.state = r.state;
+      m.circle.dataset.state = r.state;
+      m.circle.setAttribute("cx", x);
+      m.circle.setAttribute("cy", y);
+      m.circle.setAttribute("r", rad.toFixed(1));
+      m.center.setAttribute("cx", x);
+      m.center.setAttribute("cy", y);
+      m.title.textContent = r.name + ": " + r.state + ", " + (r.answers_last_minute ?? 0)
+        + " answers in the last minute (" + percent(r.share_last_minute) + ")";
+      m.label.setAttribute("x", x + rad + 10);
+      m.label.setAttribute("y", y + 14);
+      const flagged = r.state === "drained" || r.state === "down";
+      m.label.replaceChildren(
         r.name,
         el("svg:tspan", { class: "detail", dx: 12 }, percent(r.share_last_minute)),
-        r.state === "drained" ? el("svg:tspan", { class: "drained-tag", dx: 12 }, "drained") : null,
-        r.state === "down" ? el("svg:tspan", { class: "drained-tag", dx: 12 }, "down") : null
+        ...(flagged ? [el("svg:tspan", { class: "drained-tag", dx: 12 }, r.state)] : [])
       );
-      nodes.push(
-        el(
-          "svg:g",
-          { class: "region", "data-region": r.name, "data-state": r.state },
-          el("svg:circle", {
-            class: "marker",
-            id: "region-" + r.name,
-            "data-region": r.name,
-            "data-state": r.state,
-            cx: x,
-            cy: y,
-            r: rad.toFixed(1),
-          }, title),
-          el("svg:circle", { class: "center", cx: x, cy: y, r: 5 }),
-          label
-        )
-      );
+      layer.append(m.group); // re-appending moves it: paint order follows the sort
     }
-    layer.replaceChildren(...nodes);
+    for (const [name, m] of markers) {
+      if (!seen.has(name)) {
+        m.group.remove();
+        markers.delete(name);
+      }
+    }
   }
 
   function stateCell(state, override) {
@@ -150,6 +165,15 @@
       el("span", { class: "pill", "data-state": state }, state),
       override ? el("span", { class: "override", title: "forced by an operator" }, "override: " + override) : null
     );
+  }
+
+  // The last check's result and latency ("ok · 1.2 ms"); the check itself as a tooltip.
+  function checkCell(e) {
+    const latency = typeof e.latency_ms === "number" ? " · " + e.latency_ms.toFixed(1) + " ms" : "";
+    const text = e.last_result !== null && e.last_result !== undefined
+      ? e.last_result + latency
+      : el("span", { class: "muted" }, e.check === "none" ? "not checked" : "–");
+    return el("td", { title: e.check ?? "" }, text);
   }
 
   function drawEndpoints(regions) {
@@ -163,7 +187,7 @@
             el("span", { class: "share" }, (r.answers_last_minute ?? 0) + " answers/min, "
               + percent(r.share_last_minute))),
           stateCell(r.state, null),
-          el("td", { colspan: 3 })
+          el("td", { colspan: 2 })
         )
       );
       for (const e of r.endpoints || []) {
@@ -176,8 +200,7 @@
             el("td", null, e.tier ?? ""),
             stateCell(e.state, e.override),
             el("td", { class: "when", title: e.since ?? "" }, ago(e.since) ?? el("span", { class: "muted" }, "–")),
-            el("td", { title: e.check ?? "" }, e.last_result ?? el("span", { class: "muted" }, e.check === "none" ? "not checked" : "–")),
-            el("td", { class: "num" }, typeof e.latency_ms === "number" ? e.latency_ms.toFixed(1) + " ms" : "–")
+            checkCell(e)
           )
         );
       }
