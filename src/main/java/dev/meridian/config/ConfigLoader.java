@@ -62,7 +62,11 @@ public final class ConfigLoader {
             "health",
             "secondaries",
             "tsig_keys",
-            "updates"));
+            "updates",
+            "events",
+            "query_log",
+            "logging",
+            "metrics"));
     Path base = file.toAbsolutePath().getParent();
 
     List<InetSocketAddress> listen = new ArrayList<>();
@@ -95,7 +99,9 @@ public final class ConfigLoader {
     for (ConfigReader.Item item : transferSection.strings("keys", List.of())) {
       transferKeys.add(TrafficParser.absolute(item.text()));
     }
-    List<Cidr> adminAllow = allowList(root.child("admin"), Set.of("allow"));
+    List<Cidr> adminAllow =
+        allowList(root.child("admin"), Set.of("allow", "listen", "token", "token_file"));
+    AdminSpec admin = OperatorsParser.parse(root, base);
     TrafficSpec traffic = TrafficParser.parse(root, base);
     java.util.Map<String, List<InetSocketAddress>> secondaries = new java.util.HashMap<>();
     ConfigReader sec = root.child("secondaries");
@@ -176,7 +182,8 @@ public final class ConfigLoader {
         secondaries,
         keys,
         updates,
-        transferKeys);
+        transferKeys,
+        admin);
   }
 
   /** The {@code tcp} section (RFC 7766 sections 6.2.3 and 10); README "Configuration". */
@@ -266,7 +273,7 @@ public final class ConfigLoader {
     return parse(new StringReader(""), file);
   }
 
-  private static InetSocketAddress parseHostPort(ConfigReader.Item item, ConfigReader at) {
+  static InetSocketAddress parseHostPort(ConfigReader.Item item, ConfigReader at) {
     String t = item.text().trim();
     int colon = t.lastIndexOf(':');
     String allowed = "; allowed: ADDRESS:PORT such as 127.0.0.1:1053 or [::1]:1053";

@@ -23,6 +23,7 @@ import java.util.List;
  * @param tsigKeys TSIG keys by absolute key name
  * @param updateKeys by absolute zone name, the keys whose signed RFC 2136 updates it accepts
  * @param transferKeys TSIG keys that authorise AXFR/IXFR from any address
+ * @param admin the admin HTTP API, events, query log, log format and metrics
  */
 public record MeridianConfig(
     Path file,
@@ -40,7 +41,8 @@ public record MeridianConfig(
     java.util.Map<String, List<InetSocketAddress>> secondaries,
     java.util.Map<String, TsigKeySpec> tsigKeys,
     java.util.Map<String, List<String>> updateKeys,
-    List<String> transferKeys) {
+    List<String> transferKeys,
+    AdminSpec admin) {
 
   public MeridianConfig {
     listen = List.copyOf(listen);
@@ -70,7 +72,8 @@ public record MeridianConfig(
         secondaries,
         tsigKeys,
         updateKeys,
-        transferKeys);
+        transferKeys,
+        admin);
   }
 
   /** True when {@code client} is on the transfer allow-list. */

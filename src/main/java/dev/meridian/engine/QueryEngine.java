@@ -64,9 +64,14 @@ public final class QueryEngine implements QueryHandler {
       response.getHeader().setRcode(Rcode.REFUSED);
       return 0;
     }
+    if (qtype == Type.IXFR && clientSerial(query) < 0) {
+      response.getHeader().setRcode(Rcode.FORMERR); // RFC 1995 section 3: the SOA is required
+      return 0;
+    }
     Zone zone = s.zones().find(q.getName(), qtype);
     if (zone == null) {
-      response.getHeader().setRcode(Rcode.REFUSED); // not ours, and we never recurse
+      // not ours, and we never recurse; a transfer of a zone we lack is NOTAUTH, as NSD and Knot
+      response.getHeader().setRcode(qtype == Type.IXFR ? Rcode.NOTAUTH : Rcode.REFUSED);
       return 0;
     }
     if (qtype == Type.AXFR) {
@@ -113,6 +118,9 @@ public final class QueryEngine implements QueryHandler {
       boolean v6 = qtype == Type.AAAA;
       Selection sel = select(snapshot, service, subject, v6, null);
       scope = Math.max(scope, sel.scope());
+      if (sel.count() > 0) {
+        service.countAnswer(sel.get(0).slot());
+      }
       if (sel.count() == 0
           && service.spec().whenAllDown() == WhenAllDown.NODATA
           && service.hasFamily(v6)) {
@@ -194,6 +202,9 @@ public final class QueryEngine implements QueryHandler {
     Zone zone = s.zones().zone(q.getName());
     if (zone == null) {
       return new Transfer(Rcode.NOTAUTH, List.of());
+    }
+    if (q.getType() == Type.IXFR && clientSerial(query) < 0) {
+      return new Transfer(Rcode.FORMERR, List.of()); // RFC 1995 section 3: the SOA is required
     }
     if (q.getType() == Type.IXFR) {
       long have = clientSerial(query);

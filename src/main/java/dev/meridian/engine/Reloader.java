@@ -55,6 +55,8 @@ public final class Reloader implements AutoCloseable {
 
   private final SnapshotHolder holder;
   private final BiConsumer<Snapshot, Snapshot> onPublish;
+  private final HealthMonitor.Listener healthListener;
+  private final EventLog events;
   private MeridianConfig config;
   private HealthMonitor health;
   private Object geoStamp;
@@ -73,7 +75,11 @@ public final class Reloader implements AutoCloseable {
       MeridianConfig config,
       SnapshotHolder holder,
       HealthMonitor health,
-      BiConsumer<Snapshot, Snapshot> onPublish) {
+      BiConsumer<Snapshot, Snapshot> onPublish,
+      HealthMonitor.Listener healthListener,
+      EventLog events) {
+    this.healthListener = healthListener;
+    this.events = events;
     this.config = config;
     this.holder = holder;
     this.health = health;
@@ -91,6 +97,20 @@ public final class Reloader implements AutoCloseable {
   public static Reloader start(
       MeridianConfig config, Snapshot first, BiConsumer<Snapshot, Snapshot> onPublish)
       throws IOException {
+    return start(config, first, onPublish, new HealthMonitor.Listener() {}, new EventLog(1));
+  }
+
+  /**
+   * As {@link #start(MeridianConfig, Snapshot, BiConsumer)}, telling {@code healthListener} about
+   * every check of this and later generations, and {@code events} about every reload.
+   */
+  public static Reloader start(
+      MeridianConfig config,
+      Snapshot first,
+      BiConsumer<Snapshot, Snapshot> onPublish,
+      HealthMonitor.Listener healthListener,
+      EventLog events)
+      throws IOException {
     SnapshotHolder holder = new SnapshotHolder(first);
     HealthMonitor monitor =
         new HealthMonitor(
@@ -98,9 +118,10 @@ public final class Reloader implements AutoCloseable {
             first.healthTargets(),
             config.traffic().health().publishInterval(),
             holder::publishHealth);
+    monitor.listen(healthListener);
     monitor.start();
     monitor.watch(config.traffic().health().stateFile());
-    Reloader r = new Reloader(config, holder, monitor, onPublish);
+    Reloader r = new Reloader(config, holder, monitor, onPublish, healthListener, events);
     onPublish.accept(null, first);
     return r;
   }
@@ -198,6 +219,7 @@ public final class Reloader implements AutoCloseable {
               next.traffic().health().publishInterval(),
               holder::publishHealth,
               health.states());
+      monitor.listen(healthListener);
       monitor.start();
       monitor.watch(next.traffic().health().stateFile());
       built = built.withHealth(monitor.tableNow());
@@ -254,6 +276,15 @@ public final class Reloader implements AutoCloseable {
             + gen
             + (issues.isEmpty() ? "" : " (" + issues.size() + " problems, see above)"));
     last = new Outcome(Instant.now(), gen, published, changed, issues);
+    events.add(
+        "reload",
+        (published
+                ? "reload: generation " + gen
+                : "reload refused: generation " + gen + " serves on")
+            + (changed.isEmpty() ? "" : "; " + String.join("; ", changed))
+            + (issues.isEmpty() ? "" : "; problems: " + String.join("; ", issues)),
+        java.util.Map.of(
+            "generation", gen, "published", published, "changed", changed, "problems", issues));
     return last;
   }
 

@@ -18,6 +18,7 @@ final class Service {
   private final int[] healthIndexes;
   private final boolean hasV4;
   private final boolean hasV6;
+  private final java.util.concurrent.atomic.LongAdder[] answered;
 
   Service(
       Name name,
@@ -25,7 +26,9 @@ final class Service {
       TrafficPolicy policy,
       Record[] records,
       Record[] degraded,
-      java.util.List<dev.meridian.policy.Endpoint> endpoints) {
+      java.util.List<dev.meridian.policy.Endpoint> endpoints,
+      java.util.concurrent.atomic.LongAdder[] answered) {
+    this.answered = answered;
     this.name = name;
     this.spec = spec;
     this.policy = policy;
@@ -41,6 +44,11 @@ final class Service {
     }
     this.hasV4 = v4;
     this.hasV6 = v6;
+  }
+
+  /** Counts one answer given with the endpoint of {@code slot} first. No allocation. */
+  void countAnswer(int slot) {
+    answered[slot].increment();
   }
 
   /** Whether any endpoint is of the family (IPv6 when {@code v6}). */

@@ -28,6 +28,8 @@ import org.xbill.DNS.Type;
 final class ServiceAnswers {
   private final Plan[] plans = new Plan[2]; // [0] A, [1] AAAA; null: the general path
   private final byte[][][][] variants = new byte[2][][][]; // [family][group][rotation]
+  private final int[][][] firstSlot = new int[2][][]; // the endpoint each variant answers first
+  private Service service;
 
   private ServiceAnswers() {}
 
@@ -43,15 +45,20 @@ final class ServiceAnswers {
       }
       int type = f == 1 ? Type.AAAA : Type.A;
       byte[][][] groups = new byte[plan.groups().size()][][];
+      int[][] first = new int[groups.length][];
       for (int g = 0; g < groups.length; g++) {
         List<Selection> rotations = plan.groups().get(g);
         groups[g] = new byte[rotations.size()][];
+        first[g] = new int[rotations.size()];
         for (int k = 0; k < groups[g].length; k++) {
           groups[g][k] = render(zones, options, service, health, type, rotations.get(k));
+          first[g][k] = rotations.get(k).get(0).slot();
         }
       }
       out.plans[f] = plan;
       out.variants[f] = groups;
+      out.firstSlot[f] = first;
+      out.service = service;
       any = true;
     }
     return any ? out : null;
@@ -102,7 +109,12 @@ final class ServiceAnswers {
     }
     byte[][] v = variants[f][group];
     q.scope = scope;
-    return ZoneAnswers.NodeAnswers.copy(v[q.nextTurn() % v.length], q, out, false);
+    int k = q.nextTurn() % v.length;
+    int length = ZoneAnswers.NodeAnswers.copy(v[k], q, out, false);
+    if (length >= 0) { // else the general path answers, and counts
+      service.countAnswer(firstSlot[f][group][k]);
+    }
+    return length;
   }
 
   /** Encodes every service of {@code policies} whose policy allows it, by name. */

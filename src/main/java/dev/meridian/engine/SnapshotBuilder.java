@@ -51,6 +51,18 @@ public final class SnapshotBuilder {
   private final Map<String, Integer> healthKeys = new HashMap<>();
   private final List<Target> targets = new ArrayList<>();
   private final Map<Integer, Set<String>> regionsOf = new HashMap<>();
+  private final AnswerCounts answerCounts;
+
+  /** A builder whose services count their answers in {@code answerCounts}. */
+  public SnapshotBuilder(AnswerCounts answerCounts) {
+    this.answerCounts = answerCounts;
+  }
+
+  /** A builder with counters of its own (tests, offline commands). */
+  public SnapshotBuilder() {
+    this(new AnswerCounts());
+  }
+
   private GeoLocator geo = GeoLocator.NONE;
 
   /** Builds the snapshot, or reports every service problem with file, line and key path. */
@@ -155,7 +167,12 @@ public final class SnapshotBuilder {
       records[e.slot()] = address(name, ttl, e);
       degraded[e.slot()] = address(name, Math.min(ttl, spec.degradedTtl()), e);
     }
-    return new Service(name, spec, policy, records, degraded, all);
+    java.util.concurrent.atomic.LongAdder[] answered =
+        new java.util.concurrent.atomic.LongAdder[all.size()];
+    for (Endpoint e : all) {
+      answered[e.slot()] = answerCounts.counter(name.toString(), e.address().getHostAddress());
+    }
+    return new Service(name, spec, policy, records, degraded, all, answered);
   }
 
   private static Record address(Name name, long ttl, Endpoint e) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -37,6 +38,8 @@ public final class HealthMonitor implements AutoCloseable {
   private OverrideFile.Overrides overrides = OverrideFile.Overrides.NONE;
   private boolean publishPending;
   private long fileStamp = Long.MIN_VALUE;
+  private final long[] latencyNanos;
+  private volatile Listener listener = new Listener() {};
   private long[] lags = new long[1024];
   private int lagCount;
 
@@ -62,6 +65,8 @@ public final class HealthMonitor implements AutoCloseable {
     this.targets = targets.toArray(new Target[0]);
     this.states = new StateMachine[this.targets.length];
     this.nextDue = new long[this.targets.length];
+    this.latencyNanos = new long[this.targets.length];
+    Arrays.fill(latencyNanos, -1);
     long now = System.currentTimeMillis();
     for (Target t : this.targets) {
       if (t.check() != null) {
@@ -83,6 +88,76 @@ public final class HealthMonitor implements AutoCloseable {
               return th;
             });
     exec.setRemoveOnCancelPolicy(true);
+  }
+
+  /**
+   * Told about every check, state change and overrides change, on the monitor thread; must not
+   * block (metrics, events). Implementations are thread-safe.
+   */
+  public interface Listener {
+    /** One probe finished: {@code ok} or not, after {@code nanos}. */
+    default void checked(Target target, boolean ok, long nanos) {}
+
+    /** The checks moved an endpoint up or down ({@code cause}: why). */
+    default void changed(Target target, boolean up, String cause) {}
+
+    /** The overrides (drains, forced states) changed to {@code now}. */
+    default void overridesChanged(OverrideFile.Overrides now) {}
+  }
+
+  /** Sets who hears about checks and changes; call before {@link #start()}. */
+  public void listen(Listener l) {
+    listener = l;
+  }
+
+  /**
+   * One endpoint as operators see it. Immutable.
+   *
+   * @param address the endpoint
+   * @param regions the regions holding it
+   * @param check the check, described, or null when unchecked
+   * @param up whether answers include it (checks and overrides together)
+   * @param checkedUp what the checks alone say
+   * @param since when the checks last changed their verdict (epoch ms), or 0 when unchecked
+   * @param lastResult the last check's result ("ok", or the cause of failure), or null
+   * @param latencyMillis the last check's duration, or -1 before any
+   * @param override the operator's override, or null
+   */
+  public record EndpointStatus(
+      String address,
+      Set<String> regions,
+      String check,
+      boolean up,
+      boolean checkedUp,
+      long since,
+      String lastResult,
+      double latencyMillis,
+      Forced override) {}
+
+  /** Every endpoint's status now (read on the monitor thread). */
+  public List<EndpointStatus> status() throws Exception {
+    return exec.submit(
+            () -> {
+              List<EndpointStatus> out = new java.util.ArrayList<>();
+              for (Target t : targets) {
+                StateMachine s = states[t.index()];
+                Forced o = overrides.of(t.address(), t.regions());
+                boolean checked = s == null || s.isUp();
+                out.add(
+                    new EndpointStatus(
+                        t.address(),
+                        t.regions(),
+                        t.check() == null ? null : t.check().describe(),
+                        o == null ? checked : o == Forced.UP,
+                        checked,
+                        s == null ? 0 : s.since(),
+                        s == null ? null : s.last(),
+                        latencyNanos[t.index()] < 0 ? -1 : latencyNanos[t.index()] / 1e6,
+                        o));
+              }
+              return out;
+            })
+        .get(5, TimeUnit.SECONDS);
   }
 
   /** What a reload carries over for one endpoint. Immutable. */
@@ -158,6 +233,7 @@ public final class HealthMonitor implements AutoCloseable {
       if (!o.equals(overrides)) {
         overrides = o;
         LOG.log(Level.INFO, "health: overrides from " + file + ": " + o);
+        listener.overridesChanged(o);
         schedulePublish();
       }
     } catch (IOException e) {
@@ -194,12 +270,16 @@ public final class HealthMonitor implements AutoCloseable {
             : http.probe(t.check());
     CompletableFuture<?> unused =
         f.whenComplete(
-            (err, ex) ->
-                exec.execute(
-                    () -> guarded(() -> result(t, ex != null ? HttpProber.cause(ex) : err))));
+            (err, ex) -> {
+              long took = System.nanoTime() - now;
+              exec.execute(
+                  () -> guarded(() -> result(t, ex != null ? HttpProber.cause(ex) : err, took)));
+            });
   }
 
-  private void result(Target t, String error) {
+  private void result(Target t, String error, long nanos) {
+    latencyNanos[t.index()] = nanos;
+    listener.checked(t, error == null, nanos);
     StateMachine s = states[t.index()];
     if (s.record(error, System.currentTimeMillis())) {
       Check c = t.check();
@@ -213,6 +293,10 @@ public final class HealthMonitor implements AutoCloseable {
               + (s.isUp()
                   ? "up: " + c.rise() + " checks ok in a row"
                   : "down: " + error + " (" + c.fall() + " failures in a row)"));
+      listener.changed(
+          t,
+          s.isUp(),
+          s.isUp() ? c.rise() + " checks ok in a row" : error + " (" + c.fall() + " in a row)");
       schedulePublish();
     }
   }
@@ -286,6 +370,7 @@ public final class HealthMonitor implements AutoCloseable {
     exec.execute(
         () -> {
           overrides = new OverrideFile.Overrides(endpoints, regions);
+          listener.overridesChanged(overrides);
           schedulePublish();
         });
   }

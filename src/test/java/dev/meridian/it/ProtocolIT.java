@@ -144,4 +144,26 @@ class ProtocolIT {
     }
     return r.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
   }
+
+  /**
+   * RFC 1995 section 3: an IXFR query carries the client's SOA in its authority section; without it
+   * NSD and Knot answer FORMERR, over UDP and TCP. An IXFR for a zone we do not serve is NOTAUTH
+   * (not REFUSED), as both answer.
+   */
+  @ParameterizedTest(name = "tcp={0}")
+  @ValueSource(booleans = {false, true})
+  void ixfrWithoutSoaIsFormerrAndOutsideOurZonesNotauth(boolean tcp) throws Exception {
+    SimpleResolver r = server.resolver(tcp);
+    Message bare =
+        Message.newQuery(Record.newRecord(Name.fromString("example.net."), Type.IXFR, DClass.IN));
+    assertEquals(Rcode.FORMERR, r.send(bare).getRcode());
+    if (!tcp) {
+      Name outside = Name.fromString("nosuch.invalid.");
+      Message q = Message.newQuery(Record.newRecord(outside, Type.IXFR, DClass.IN));
+      q.addRecord(
+          Record.fromString(outside, Type.SOA, DClass.IN, 0, "a. b. 1 1 1 1 1", Name.root),
+          Section.AUTHORITY);
+      assertEquals(Rcode.NOTAUTH, r.send(q).getRcode());
+    }
+  }
 }
