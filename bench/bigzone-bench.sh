@@ -75,7 +75,7 @@ last_addr=$(python3 -c "i=$records-1; print(f'10.{(i>>16)&255}.{(i>>8)&255}.{i&2
 
 minimal=true
 [ "$full" = yes ] && minimal=false
-printf 'listen: [127.0.0.1:%s]\nzone_dir: zones\nminimal_responses: %s\nhealth: {state_file: meridian.state}\n' \
+printf 'listen: [127.0.0.1:%s]\nzone_dir: zones\nminimal_responses: %s\nhealth: {state_file: meridian.state}\nadmin: {listen: "off"}\n' \
   "$mport" "$minimal" >"$work/m/meridian.yaml"
 cat >"$work/k/knot.conf" <<EOF
 server:

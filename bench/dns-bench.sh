@@ -11,7 +11,7 @@ work=$(mktemp -d)
 trap 'kill $(cat "$work/nsd.pid" 2>/dev/null) $mer 2>/dev/null || true; rm -rf "$work" 2>/dev/null || true' EXIT
 mkdir -p "$work/zones"
 cp src/test/resources/zones/example.org.zone "$work/zones/"
-printf 'listen: [127.0.0.1:5401]\nzone_dir: zones\n' > "$work/meridian.yaml"
+printf 'listen: [127.0.0.1:5401]\nzone_dir: zones\nadmin: {listen: "off"}\n' > "$work/meridian.yaml"
 java -jar target/meridian.jar serve --config "$work/meridian.yaml" 2>"$work/meridian.log" &
 mer=$!
 nsd_start "$work" 5402 example.org

@@ -71,6 +71,7 @@ listen: [127.0.0.1:$mport]
 zone_dir: zones
 minimal_responses: $minimal
 health: {state_file: meridian.state}
+admin: {listen: "off"}
 # documentation addresses, never probed (check: none)
 regions:
   us-east:  {location: {lat: 39.04, lon: -77.49}, l4: {endpoints: [192.0.2.10, 192.0.2.11], check: none}}

@@ -51,6 +51,7 @@ tcp     10  IN A    127.0.0.5
 soak        IN TXT  "generation 0"
 ZONE
 sed -e "s/^  - 127\.0\.0\.1:1053$/  - 127.0.0.1:$port/" -e "s/^  state_file: .*/  state_file: soak.state/" \
+  -e "s/^  listen: 127\.0\.0\.1:8053$/  listen: 127.0.0.1:0/" \
   meridian.yaml > "$srv/meridian.yaml"
 cat >> "$srv/meridian.yaml" <<CONF
   app.example.com:

@@ -49,7 +49,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 cp -r zones geo-data "$work/"
-sed "s/^  - 127\.0\.0\.1:1053$/  - 127.0.0.1:$port/" meridian.yaml > "$work/meridian.yaml"
+sed -e "s/^  - 127\.0\.0\.1:1053$/  - 127.0.0.1:$port/" -e "s/^  listen: 127\.0\.0\.1:8053$/  listen: 127.0.0.1:0/" \
+  meridian.yaml > "$work/meridian.yaml"
 grep -q "127.0.0.1:$port" "$work/meridian.yaml" || { echo "clients-e2e: cannot set the port"; exit 1; }
 awk -v origin=$zone -f scripts/zone-records.awk zones/example.com.zone > "$work/zone.txt"
 awk -f scripts/services.awk meridian.yaml > "$work/services.txt"

@@ -78,6 +78,7 @@ ZONE
 cat > "$work/m/meridian.yaml" <<CONF
 listen: [127.0.0.1:$m_port]
 zone_dir: zones
+admin: {listen: "off"}
 health: {state_file: meridian.state}
 regions:
   us-east: {location: {lat: 39.04, lon: -77.49}, l7: {endpoints: [192.0.2.20, 192.0.2.21], check: none}}

@@ -20,6 +20,7 @@ cp "$zonefile" "$work/zones/$zone.zone"
 cat > "$work/meridian.yaml" <<CONF
 listen: [127.0.0.1:$mer_port]
 zone_dir: zones
+admin: {listen: "off"}
 CONF
 nsd_start "$work" "$nsd_port" "$zone"
 java -jar target/meridian.jar serve --config "$work/meridian.yaml" 2>"$work/meridian.log" &

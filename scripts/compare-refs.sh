@@ -51,7 +51,7 @@ for f in "$work"/zones/*.zone; do zones+=("$(basename "$f" .zone)"); done
 cat > "$work/meridian.yaml" <<CONF
 listen: [127.0.0.1:$mer_port]
 zone_dir: zones
-admin: {allow: []}
+admin: {allow: [], listen: "off"}
 CONF
 nsd_start "$work" "$nsd_port" "${zones[@]}"
 knot_start "$work" "$knot_port" "${zones[@]}"

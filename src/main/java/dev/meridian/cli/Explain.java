@@ -1,6 +1,5 @@
 package dev.meridian.cli;
 
-import dev.meridian.config.Cidr;
 import dev.meridian.config.ConfigException;
 import dev.meridian.config.ConfigLoader;
 import dev.meridian.config.MeridianConfig;
@@ -37,12 +36,11 @@ final class Explain {
     Name qname;
     try {
       qname = Name.fromString(name.endsWith(".") ? name : name + ".");
-      if (options.containsKey("subnet")) {
-        subject = Cidr.parse(options.get("subnet")).network();
-      } else {
-        subject = Cidr.parseLiteral(options.getOrDefault("client", "127.0.0.1"));
-      }
-    } catch (TextParseException | ConfigException e) {
+      boolean subnet = options.containsKey("subnet");
+      subject =
+          Explainer.subject(
+              subnet ? options.get("subnet") : options.getOrDefault("client", "127.0.0.1"), subnet);
+    } catch (TextParseException | IllegalArgumentException e) {
       err.println("meridian explain: " + e.getMessage());
       return Main.EXIT_USAGE;
     }

@@ -9,7 +9,7 @@ import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +28,7 @@ public final class Main {
   private static final String USAGE =
       """
       usage: meridian serve [--config FILE]
+             meridian status [--config FILE]
              meridian check [--config FILE]
              meridian explain NAME [--type A|AAAA] [--client IP | --subnet CIDR] [--config FILE]
              meridian health drain|up|down|clear ADDRESS [--config FILE]
@@ -35,10 +36,13 @@ public final class Main {
              meridian health list [--config FILE]
              meridian backends ADDRESS:PORT...
              meridian geo-build [--zone-tab FILE] [--ipv4 FILE] [--ipv6 FILE] [--out DIR]
+             meridian --version
 
       commands:
         serve      answer DNS queries for the zones of the configuration
                    (FILE defaults to ./meridian.yaml; paths inside it are relative to it)
+        status     the running server's state from its admin API (admin.listen): zones,
+                   regions, every endpoint's health, overrides and the last reload
         check      validate the configuration, every zone, the geo database and the services
                    without serving; each problem with file:line; exit 1 on any error
         explain    why NAME answers as it does for a client (default 127.0.0.1): the
@@ -63,17 +67,24 @@ public final class Main {
     }
   }
 
-  /** One line per event on stderr: time, level, message. */
+  /** One line per event on stderr: time with its UTC offset, level, message. */
   static void configureLogging() {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty(
-          "java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %5$s%6$s%n");
+          "java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL%1$tz %4$s %5$s%6$s%n");
+    }
+  }
+
+  /** {@code logging.format: json}: every handler of the root logger writes JSON lines. */
+  static void logJson() {
+    for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+      h.setFormatter(new JsonLogFormatter());
     }
   }
 
   private static String stamp() {
-    return LocalDateTime.now(java.time.ZoneId.systemDefault())
-        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS"));
+    return ZonedDateTime.now(java.time.ZoneId.systemDefault())
+        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSZ"));
   }
 
   /**
@@ -81,6 +92,10 @@ public final class Main {
    * code.
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 1 && args[0].equals("--version")) {
+      out.println("meridian " + MeridianServer.version());
+      return 0;
+    }
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       err.print(USAGE);
       return args.length == 0 ? EXIT_USAGE : 0;
@@ -104,7 +119,7 @@ public final class Main {
           case "geo-build" -> Set.of("zone-tab", "ipv4", "ipv6", "out");
           case "explain" -> Set.of("config", "type", "client", "subnet");
           case "health" -> Set.of("config", "region");
-          case "check" -> Set.of("config");
+          case "check", "status" -> Set.of("config");
           case "backends" -> Set.of();
           default -> null;
         };
@@ -136,6 +151,7 @@ public final class Main {
     return switch (command) {
       case "serve" -> serve(config, err);
       case "check" -> CheckCommand.run(config, out);
+      case "status" -> StatusCommand.run(config, out, err);
       case "explain" -> Explain.run(config, positional.get(0), options, out, err);
       case "health" -> HealthCommand.run(config, positional, options.get("region"), out, err);
       case "backends" -> Backends.run(positional, err);
@@ -184,6 +200,9 @@ public final class Main {
       err.println(e.getMessage());
       err.println("meridian: configuration rejected, not starting");
       return EXIT_USAGE;
+    }
+    if (config.admin().jsonLog()) {
+      logJson();
     }
     MeridianServer server;
     try {

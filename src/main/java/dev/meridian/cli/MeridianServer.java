@@ -1,14 +1,22 @@
 package dev.meridian.cli;
 
+import dev.meridian.admin.AdminServer;
+import dev.meridian.admin.WebhookSender;
+import dev.meridian.config.AdminSpec;
 import dev.meridian.config.Cidr;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.config.RateLimitSpec;
 import dev.meridian.config.TcpSpec;
+import dev.meridian.engine.AnswerCounts;
+import dev.meridian.engine.EventLog;
+import dev.meridian.engine.HealthEvents;
 import dev.meridian.engine.QueryEngine;
+import dev.meridian.engine.QueryLog;
 import dev.meridian.engine.Reloader;
 import dev.meridian.engine.Snapshot;
 import dev.meridian.engine.SnapshotHolder;
 import dev.meridian.engine.SnapshotLoader;
+import dev.meridian.engine.StatusReport;
 import dev.meridian.health.HealthMonitor;
 import dev.meridian.server.DnsServer;
 import dev.meridian.server.Notifier;
@@ -20,6 +28,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,11 +42,16 @@ public final class MeridianServer implements AutoCloseable {
   private final Reloader reloader;
   private final DnsServer dns;
   private final Notifier notifier;
+  private final EventLog events;
+  private AdminServer admin;
+  private WebhookSender webhooks;
+  private QueryLog queryLog;
 
-  private MeridianServer(Reloader reloader, DnsServer dns, Notifier notifier) {
+  private MeridianServer(Reloader reloader, DnsServer dns, Notifier notifier, EventLog events) {
     this.reloader = reloader;
     this.dns = dns;
     this.notifier = notifier;
+    this.events = events;
   }
 
   /** Thrown when the input makes serving impossible; exit code 2. */
@@ -51,10 +65,19 @@ public final class MeridianServer implements AutoCloseable {
 
   /** Loads the zones named by {@code config}, binds its addresses and starts answering. */
   public static MeridianServer start(MeridianConfig config) throws StartupException, IOException {
-    Snapshot snapshot = load(config);
+    Instant started = Instant.now();
+    AnswerCounts answers = new AnswerCounts();
+    Snapshot snapshot = load(config, answers);
     Notifier notifier = new Notifier();
+    EventLog events = new EventLog(config.admin().eventsKept());
     Reloader reloader =
-        Reloader.start(config, snapshot, (before, after) -> notifyChanged(notifier, before, after));
+        Reloader.start(
+            config,
+            snapshot,
+            (before, after) -> notifyChanged(notifier, before, after),
+            new HealthEvents(events, new HealthMonitor.Listener() {}),
+            events,
+            answers);
     SnapshotHolder holder = reloader.holder();
     ServerOptions options =
         new ServerOptions(
@@ -82,15 +105,85 @@ public final class MeridianServer implements AutoCloseable {
               + a.getPort()
               + " (udp+tcp)");
     }
-    return new MeridianServer(reloader, dns, notifier);
+    MeridianServer server = new MeridianServer(reloader, dns, notifier, events);
+    try {
+      server.startAdmin(config, answers, started);
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw new IOException("admin HTTP on " + config.admin().listen() + ": " + e.getMessage(), e);
+    }
+    return server;
+  }
+
+  /** The admin HTTP API and webhooks, as {@code admin} and {@code events} configure them. */
+  private void startAdmin(MeridianConfig config, AnswerCounts answers, Instant started)
+      throws IOException {
+    AdminSpec spec = config.admin();
+    if (spec.queryLog() != null) {
+      AdminSpec.QueryLogSpec q = spec.queryLog();
+      queryLog = new QueryLog(q.file(), q.sample(), q.queue(), reloader.holder());
+      dns.logQueries(queryLog);
+      LOG.log(Level.INFO, "query log: 1 in " + q.sample() + " queries to " + q.file());
+    }
+    if (!spec.webhooks().isEmpty()) {
+      webhooks =
+          new WebhookSender(events, spec.webhooks(), spec.webhookTimeout(), Duration.ofSeconds(1));
+    }
+    if (spec.listen() == null) {
+      return;
+    }
+    List<String> listeners = new ArrayList<>();
+    for (InetSocketAddress a : dns.addresses()) {
+      listeners.add(hostPort(a));
+    }
+    StatusReport status =
+        new StatusReport(reloader, answers, events, started, version(), listeners);
+    admin =
+        AdminServer.start(
+            spec.listen(),
+            spec.token(),
+            reloader,
+            status,
+            events,
+            out ->
+                out.write(
+                    "# metrics are not wired yet\n"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    LOG.log(Level.INFO, "admin HTTP on " + hostPort(admin.address()));
+  }
+
+  /** ADDRESS:PORT, with IPv6 in brackets. */
+  static String hostPort(InetSocketAddress a) {
+    String h = a.getAddress().getHostAddress();
+    return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+  }
+
+  /** The version in the jar's manifest, or "dev" when run from classes. */
+  static String version() {
+    String v = MeridianServer.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** Where the admin HTTP API listens, or null when it is off. */
+  public InetSocketAddress adminAddress() {
+    return admin == null ? null : admin.address();
+  }
+
+  public EventLog events() {
+    return events;
+  }
+
+  /** The query log, or null when off. */
+  public QueryLog queryLog() {
+    return queryLog;
   }
 
   /**
    * The first snapshot, as {@code check} and {@code explain} load it but folding replayed journals
    * into their zone files; problems are logged, and a zone with an error is left out.
    */
-  static Snapshot load(MeridianConfig config) throws StartupException {
-    SnapshotLoader.Result r = SnapshotLoader.load(config, 1, SnapshotLoader.Journals.FOLD);
+  static Snapshot load(MeridianConfig config, AnswerCounts answers) throws StartupException {
+    SnapshotLoader.Result r = SnapshotLoader.load(config, 1, SnapshotLoader.Journals.FOLD, answers);
     r.notes().forEach(n -> LOG.log(Level.INFO, n));
     r.warnings().forEach(w -> LOG.log(Level.WARNING, w));
     r.serviceWarnings().forEach(w -> LOG.log(Level.WARNING, w));
@@ -200,6 +293,16 @@ public final class MeridianServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (admin != null) {
+      admin.close();
+    }
+    if (webhooks != null) {
+      webhooks.close();
+    }
+    if (queryLog != null) {
+      dns.logQueries(null);
+      queryLog.close();
+    }
     notifier.close();
     reloader.close();
     dns.close();

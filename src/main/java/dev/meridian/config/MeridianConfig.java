@@ -76,6 +76,37 @@ public record MeridianConfig(
         admin);
   }
 
+  /** A copy whose admin HTTP API listens on {@code address} (tests bind port 0), or is off. */
+  public MeridianConfig withAdminListen(InetSocketAddress address) {
+    AdminSpec a = admin;
+    return new MeridianConfig(
+        file,
+        listen,
+        zoneDir,
+        udpWorkers,
+        ednsPayloadSize,
+        tcp,
+        rateLimit,
+        anyMode,
+        minimalResponses,
+        transferAllow,
+        adminAllow,
+        traffic,
+        secondaries,
+        tsigKeys,
+        updateKeys,
+        transferKeys,
+        new AdminSpec(
+            address,
+            a.token(),
+            a.eventsKept(),
+            a.webhooks(),
+            a.webhookTimeout(),
+            a.queryLog(),
+            a.jsonLog(),
+            a.metrics()));
+  }
+
   /** True when {@code client} is on the transfer allow-list. */
   public boolean mayTransfer(java.net.InetAddress client) {
     return Cidr.anyContains(transferAllow, client);

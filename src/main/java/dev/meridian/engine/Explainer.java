@@ -26,6 +26,22 @@ import org.xbill.DNS.Type;
 public final class Explainer {
   private Explainer() {}
 
+  /**
+   * The address an explanation is for: a client address, or the network of an ECS subnet ({@code
+   * subnet} true, {@code 81.2.69.0/24}).
+   *
+   * @throws IllegalArgumentException saying what is allowed
+   */
+  public static InetAddress subject(String text, boolean subnet) {
+    try {
+      return subnet
+          ? dev.meridian.config.Cidr.parse(text).network()
+          : dev.meridian.config.Cidr.parseLiteral(text);
+    } catch (dev.meridian.config.ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
   /** Explains the answer to ({@code qname}, {@code qtype}) for a client at {@code subject}. */
   public static List<String> explain(Snapshot s, Name qname, int qtype, InetAddress subject) {
     List<String> out = new ArrayList<>();

@@ -53,10 +53,19 @@ public final class Reloader implements AutoCloseable {
     }
   }
 
+  /**
+   * When a zone file last loaded, and the error of the last attempt that failed since (null when
+   * the last attempt loaded). Immutable.
+   */
+  public record ZoneLoad(Instant at, String lastError) {}
+
+  private final java.util.Map<String, ZoneLoad> zoneLoads =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final SnapshotHolder holder;
   private final BiConsumer<Snapshot, Snapshot> onPublish;
   private final HealthMonitor.Listener healthListener;
   private final EventLog events;
+  private final AnswerCounts answerCounts;
   private MeridianConfig config;
   private HealthMonitor health;
   private Object geoStamp;
@@ -77,7 +86,9 @@ public final class Reloader implements AutoCloseable {
       HealthMonitor health,
       BiConsumer<Snapshot, Snapshot> onPublish,
       HealthMonitor.Listener healthListener,
-      EventLog events) {
+      EventLog events,
+      AnswerCounts answerCounts) {
+    this.answerCounts = answerCounts;
     this.healthListener = healthListener;
     this.events = events;
     this.config = config;
@@ -87,6 +98,9 @@ public final class Reloader implements AutoCloseable {
     this.geoStamp = geoStamp(config);
     Snapshot s = holder.current();
     this.last = new Outcome(Instant.now(), s.generation(), true, List.of(), List.of());
+    for (dev.meridian.zone.Zone z : s.zones().zones()) {
+      zoneLoads.put(z.source(), new ZoneLoad(last.at(), null));
+    }
   }
 
   /**
@@ -97,19 +111,27 @@ public final class Reloader implements AutoCloseable {
   public static Reloader start(
       MeridianConfig config, Snapshot first, BiConsumer<Snapshot, Snapshot> onPublish)
       throws IOException {
-    return start(config, first, onPublish, new HealthMonitor.Listener() {}, new EventLog(1));
+    return start(
+        config,
+        first,
+        onPublish,
+        new HealthMonitor.Listener() {},
+        new EventLog(1),
+        new AnswerCounts());
   }
 
   /**
    * As {@link #start(MeridianConfig, Snapshot, BiConsumer)}, telling {@code healthListener} about
-   * every check of this and later generations, and {@code events} about every reload.
+   * every check of this and later generations, and {@code events} about every reload; later
+   * generations count their answers in {@code answerCounts} (which {@code first} should use too).
    */
   public static Reloader start(
       MeridianConfig config,
       Snapshot first,
       BiConsumer<Snapshot, Snapshot> onPublish,
       HealthMonitor.Listener healthListener,
-      EventLog events)
+      EventLog events,
+      AnswerCounts answerCounts)
       throws IOException {
     SnapshotHolder holder = new SnapshotHolder(first);
     HealthMonitor monitor =
@@ -121,7 +143,8 @@ public final class Reloader implements AutoCloseable {
     monitor.listen(healthListener);
     monitor.start();
     monitor.watch(config.traffic().health().stateFile());
-    Reloader r = new Reloader(config, holder, monitor, onPublish, healthListener, events);
+    Reloader r =
+        new Reloader(config, holder, monitor, onPublish, healthListener, events, answerCounts);
     onPublish.accept(null, first);
     return r;
   }
@@ -137,6 +160,28 @@ public final class Reloader implements AutoCloseable {
   /** The health monitor of the serving generation. */
   public synchronized HealthMonitor health() {
     return health;
+  }
+
+  /** When the zone from {@code source} last loaded and its last error, or null if unknown. */
+  public ZoneLoad zoneLoad(String source) {
+    return zoneLoads.get(source);
+  }
+
+  private void recordZoneLoads(Snapshot before, Snapshot after, List<String> problems) {
+    Instant now = Instant.now();
+    for (dev.meridian.zone.Zone z : after.zones().zones()) {
+      dev.meridian.zone.Zone was = before.zones().zone(z.origin());
+      String error = null;
+      for (String p : problems) {
+        if (p.startsWith(z.source() + ":")) {
+          error = p;
+          break;
+        }
+      }
+      ZoneLoad prior = zoneLoads.get(z.source());
+      Instant at = was == z && prior != null ? prior.at() : now;
+      zoneLoads.put(z.source(), new ZoneLoad(at, error));
+    }
   }
 
   /** The last reload's outcome (at start: a clean one for the first generation). */
@@ -189,7 +234,7 @@ public final class Reloader implements AutoCloseable {
     Object stamp = geoStamp(next);
     if (issues.isEmpty()
         && changed.isEmpty()
-        && next.equals(config)
+        && sameForQueries(next, config)
         && Objects.equals(stamp, geoStamp)) {
       LOG.log(Level.INFO, "reload: nothing changed; generation " + old.generation() + " serves on");
       last = new Outcome(Instant.now(), old.generation(), false, List.of(), List.of());
@@ -203,7 +248,8 @@ public final class Reloader implements AutoCloseable {
         geo = SnapshotLoader.openGeo(next);
         changed.add("geo database " + next.traffic().geo().database() + " opened again");
       }
-      built = new SnapshotBuilder().build(next, zones.zones(), geo, old.generation() + 1);
+      built =
+          new SnapshotBuilder(answerCounts).build(next, zones.zones(), geo, old.generation() + 1);
     } catch (ConfigException e) {
       issues.addAll(e.problems());
       issues.add("reload abandoned: generation " + old.generation() + " keeps serving");
@@ -232,6 +278,7 @@ public final class Reloader implements AutoCloseable {
       return finish(false, changed, issues);
     }
     holder.publish(built);
+    recordZoneLoads(old, built, issues);
     closeReplaced(old.geo(), built.geo());
     onPublish.accept(old, built);
     health.close();
@@ -239,6 +286,14 @@ public final class Reloader implements AutoCloseable {
     config = next;
     geoStamp = stamp;
     return finish(true, changed, issues);
+  }
+
+  /**
+   * Whether two configurations answer alike: listen addresses (DNS and admin) take effect at a
+   * restart only, so they do not count.
+   */
+  private static boolean sameForQueries(MeridianConfig a, MeridianConfig b) {
+    return a.withListen(b.listen()).withAdminListen(b.admin().listen()).equals(b);
   }
 
   private MeridianConfig loadConfig(List<String> issues) {
@@ -263,6 +318,10 @@ public final class Reloader implements AutoCloseable {
   }
 
   private Outcome finish(boolean published, List<String> changed, List<String> issues) {
+    if (!published) {
+      Snapshot now = holder.current();
+      recordZoneLoads(now, now, issues); // the same zones serve; their errors are news
+    }
     for (String c : changed) {
       LOG.log(Level.INFO, "reload: " + c);
     }

@@ -61,6 +61,12 @@ public final class SnapshotLoader {
 
   /** Loads everything {@code config} names into a snapshot of {@code generation}. */
   public static Result load(MeridianConfig config, long generation, Journals journals) {
+    return load(config, generation, journals, new AnswerCounts());
+  }
+
+  /** As {@link #load(MeridianConfig, long, Journals)}, counting answers in {@code counts}. */
+  public static Result load(
+      MeridianConfig config, long generation, Journals journals, AnswerCounts counts) {
     List<String> errors = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     List<String> notes = new ArrayList<>();
@@ -85,7 +91,7 @@ public final class SnapshotLoader {
       errors.addAll(e.problems());
       return new Result(null, errors, warnings, List.of(), notes);
     }
-    SnapshotBuilder builder = new SnapshotBuilder();
+    SnapshotBuilder builder = new SnapshotBuilder(counts);
     try {
       Snapshot s = builder.build(config, zones, geo, generation);
       return new Result(s, errors, warnings, builder.warnings(), notes);

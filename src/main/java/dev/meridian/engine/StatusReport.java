@@ -84,7 +84,7 @@ public final class StatusReport {
       regions.add(region(r, health, overrides, lastMinute.getOrDefault(r.name(), 0L), total));
     }
     out.put("regions", regions);
-    out.put("services", services(s));
+    out.put("services", services(s, health));
     out.put(
         "overrides",
         Map.of("endpoints", names(overrides.endpoints()), "regions", names(overrides.regions())));
@@ -114,7 +114,7 @@ public final class StatusReport {
     return m;
   }
 
-  private static List<Object> zones(Snapshot s) {
+  private List<Object> zones(Snapshot s) {
     List<Object> out = new ArrayList<>();
     for (Zone z : s.zones().zones()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -122,6 +122,9 @@ public final class StatusReport {
       m.put("serial", z.serial());
       m.put("records", z.recordCount());
       m.put("source", z.source());
+      Reloader.ZoneLoad load = reloader.zoneLoad(z.source());
+      m.put("loaded", load == null ? null : load.at().toString());
+      m.put("last_error", load == null ? null : load.lastError());
       out.add(m);
     }
     return out;
@@ -177,12 +180,23 @@ public final class StatusReport {
     return m;
   }
 
-  private static List<Object> services(Snapshot s) {
+  /** Each service with its policy and, for services with endpoints of their own, their state. */
+  private static List<Object> services(
+      Snapshot s, Map<String, HealthMonitor.EndpointStatus> health) {
     List<Object> out = new ArrayList<>();
     for (ServiceSpec spec : s.config().traffic().services()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", spec.name());
       m.put("policy", spec.policy().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      m.put("tier", spec.tier());
+      m.put("regions", spec.regions());
+      List<EndpointSpec> own = new ArrayList<>(spec.endpoints());
+      spec.pools().forEach(own::addAll);
+      List<Object> endpoints = new ArrayList<>();
+      for (EndpointSpec e : own) {
+        endpoints.add(endpoint(e.address(), null, health));
+      }
+      m.put("endpoints", endpoints);
       out.add(m);
     }
     return out;

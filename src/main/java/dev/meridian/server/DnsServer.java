@@ -1,6 +1,7 @@
 package dev.meridian.server;
 
 import dev.meridian.engine.QueryHandler;
+import dev.meridian.engine.QueryLog;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -17,6 +18,7 @@ public final class DnsServer implements AutoCloseable {
   private final List<UdpListener> udp = new ArrayList<>();
   private final List<TcpListener> tcp = new ArrayList<>();
   private final ServerStats stats = new ServerStats();
+  private PacketProcessor processor;
 
   private DnsServer() {}
 
@@ -24,6 +26,7 @@ public final class DnsServer implements AutoCloseable {
   public static DnsServer start(ServerOptions options, QueryHandler handler) throws IOException {
     DnsServer s = new DnsServer();
     PacketProcessor processor = new PacketProcessor(handler, options.ednsPayloadSize(), s.stats);
+    s.processor = processor;
     ResponseRateLimiter limiter =
         options.rateLimit().isEnabled()
             ? new ResponseRateLimiter(options.rateLimit(), System::nanoTime)
@@ -39,6 +42,11 @@ public final class DnsServer implements AutoCloseable {
     s.udp.forEach(UdpListener::start);
     s.tcp.forEach(TcpListener::start);
     return s;
+  }
+
+  /** Offers every answered query to {@code log} from now on (null: stop). */
+  public void logQueries(QueryLog log) {
+    processor.logTo(log);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.meridian.server;
 
 import dev.meridian.engine.ClientInfo;
 import dev.meridian.engine.QueryHandler;
+import dev.meridian.engine.QueryLog;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -53,6 +54,12 @@ public final class PacketProcessor {
   private final FastResponder fast;
   private final ThreadLocal<FastResponder.State> fastState =
       ThreadLocal.withInitial(FastResponder.State::new);
+  private volatile QueryLog queryLog; // null: off
+
+  /** Offers every answered query to {@code log} (which samples and copies off the path). */
+  void logTo(QueryLog log) {
+    queryLog = log;
+  }
 
   public PacketProcessor(QueryHandler handler, int payloadSize, ServerStats stats) {
     this.handler = handler;
@@ -72,6 +79,10 @@ public final class PacketProcessor {
     int fastLength = fast.respond(packet, length, client, tcp, state);
     if (fastLength > 0) {
       sink.send(state.out, fastLength); // answered from bytes encoded at load
+      QueryLog log = queryLog;
+      if (log != null) {
+        log.offer(packet, length, state.out, fastLength, client, tcp);
+      }
       return;
     }
     // ECS is read by us before dnsjava parses the rest (it rejects IPv4-mapped subnets)
@@ -146,7 +157,12 @@ public final class PacketProcessor {
     }
     // RFC 7871 section 7.2.1: echo family, source prefix and address with our scope
     EDNSOption echo = ecs == null ? null : ecs.echo(scope);
-    sink.send(capped(render(response, query, tcp, 0, echo), length));
+    byte[] wire = capped(render(response, query, tcp, 0, echo), length);
+    sink.send(wire);
+    QueryLog log = queryLog;
+    if (log != null) {
+      log.offer(packet, length, wire, wire.length, client, tcp);
+    }
   }
 
   /**

@@ -74,7 +74,9 @@ class CheckCommandTest {
         out.toString(StandardCharsets.UTF_8));
 
     MeridianConfig cfg =
-        ConfigLoader.load(config).withListen(List.of(new InetSocketAddress("127.0.0.1", 0)));
+        ConfigLoader.load(config)
+            .withListen(List.of(new InetSocketAddress("127.0.0.1", 0)))
+            .withAdminListen(new InetSocketAddress("127.0.0.1", 0));
     try (MeridianServer server = MeridianServer.start(cfg)) {
       Zone served = server.snapshot().zones().zone(origin);
       assertEquals(11, served.serial());

@@ -121,23 +121,24 @@ class HealthMonitorTest {
     HttpServer sick = http(503, "overloaded");
     HttpServer wrongBody = http(200, "not it");
     ServerSocket silent = new ServerSocket(0, 50, LOOPBACK); // accepts, never answers
+    // answering backends get a generous timeout: a loaded 2-core CI machine must not fail them
     List<Target> targets =
         List.of(
             new Target(
                 0,
                 "a",
                 Set.of(),
-                check(Check.Kind.HTTP, ok.getAddress().getPort(), "/health", "good", 500)),
+                check(Check.Kind.HTTP, ok.getAddress().getPort(), "/health", "good", 3000)),
             new Target(
                 1,
                 "b",
                 Set.of(),
-                check(Check.Kind.HTTP, sick.getAddress().getPort(), "/health", null, 500)),
+                check(Check.Kind.HTTP, sick.getAddress().getPort(), "/health", null, 3000)),
             new Target(
                 2,
                 "c",
                 Set.of(),
-                check(Check.Kind.HTTP, wrongBody.getAddress().getPort(), "/health", "good", 500)),
+                check(Check.Kind.HTTP, wrongBody.getAddress().getPort(), "/health", "good", 3000)),
             new Target(
                 3,
                 "d",

@@ -68,7 +68,7 @@ class MainIT {
     Files.copy(Path.of("zones/example.com.zone"), dir.resolve("zones/example.com.zone"));
     int port = freePort();
     Path config = dir.resolve("meridian.yaml");
-    Files.writeString(config, "listen: [127.0.0.1:" + port + "]\n");
+    Files.writeString(config, "listen: [127.0.0.1:" + port + "]\nadmin: {listen: 127.0.0.1:0}\n");
     Process p = start(config);
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!output().contains(" ready") && p.isAlive() && System.nanoTime() < deadline) {

@@ -38,11 +38,19 @@ public final class TestServer implements AutoCloseable {
     Path file = dir.resolve("meridian.yaml");
     Files.writeString(file, config);
     var cfg = ConfigLoader.parse(new StringReader(config), file);
+    if (cfg.admin().listen() != null && cfg.admin().listen().getPort() == 8053) {
+      cfg = cfg.withAdminListen(new java.net.InetSocketAddress("127.0.0.1", 0)); // the default
+    }
     return new TestServer(MeridianServer.start(cfg), dir);
   }
 
   public int port() {
     return server.dnsPort();
+  }
+
+  /** The admin HTTP API's port (it listens on 127.0.0.1 port 0 unless the YAML says otherwise). */
+  public int adminPort() {
+    return server.adminAddress().getPort();
   }
 
   public MeridianServer server() {

@@ -266,16 +266,31 @@ class PacketProcessorTest {
         Rcode.NOTIMP,
         one(query("not.ours.example.", Type.AXFR, 0).toWire(), false).getRcode(),
         "before the zone is looked up, as NSD and Knot");
+    assertEquals(
+        Rcode.FORMERR,
+        one(query("example.org.", Type.IXFR, 0).toWire(), false).getRcode(),
+        "RFC 1995: IXFR carries the client's SOA, as NSD and Knot require");
+    byte[] withSoa = ixfr("example.org.", 1);
     List<byte[]> stranger = new ArrayList<>();
     processor.handle(
-        query("example.org.", Type.IXFR, 0).toWire(),
-        query("example.org.", Type.IXFR, 0).toWire().length,
+        withSoa,
+        withSoa.length,
         InetAddress.getByName("192.0.2.1"), // an address object only: nothing is sent to it
         false,
         stranger::add);
     assertEquals(Rcode.REFUSED, new Message(stranger.get(0)).getRcode(), "not on transfer.allow");
-    Message ixfr = one(query("example.org.", Type.IXFR, 0).toWire(), false);
+    Message ixfr = one(withSoa, false);
     assertEquals(Type.SOA, ixfr.getSection(Section.ANSWER).get(0).getType());
+  }
+
+  /** An IXFR query for {@code zone} from a client at {@code serial}. */
+  private static byte[] ixfr(String zone, long serial) throws Exception {
+    Message q = query(zone, Type.IXFR, 0);
+    Name n = Name.fromString(zone);
+    q.addRecord(
+        Record.fromString(n, Type.SOA, DClass.IN, 0, "a. b. " + serial + " 1 1 1 1", Name.root),
+        Section.AUTHORITY);
+    return q.toWire();
   }
 
   @Test
