@@ -172,7 +172,7 @@
     const latency = typeof e.latency_ms === "number" ? " · " + e.latency_ms.toFixed(1) + " ms" : "";
     const text = e.last_result !== null && e.last_result !== undefined
       ? e.last_result + latency
-      : el("span", { class: "muted" }, e.check === "none" ? "not checked" : "–");
+      : el("span", { class: "muted" }, e.check === null || e.check === undefined || e.check === "none" ? "not checked" : "–");
     return el("td", { title: e.check ?? "" }, text);
   }
 
@@ -209,13 +209,17 @@
   }
 
   function drawZones(status) {
-    const rows = (status.zones || []).map((z) =>
-      el("tr", null,
+    const rows = [];
+    for (const z of status.zones || []) {
+      rows.push(el("tr", null,
         el("td", null, z.name),
         el("td", { class: "num" }, z.serial),
         el("td", { class: "num" }, z.records),
-        el("td", { class: "src" }, z.source ?? ""))
-    );
+        el("td", { class: "src" }, z.source ?? "")));
+      if (z.last_error) { // the zone still serves its last good load
+        rows.push(el("tr", { class: "zone-error" }, el("td", { colspan: 4 }, z.last_error)));
+      }
+    }
     $("zones").tBodies[0].replaceChildren(...rows);
     const r = status.last_reload;
     if (r) {
