@@ -279,6 +279,12 @@ class AdminIT {
               HttpRequest.newBuilder(status).header("Authorization", "Bearer " + token).build(),
               HttpResponse.BodyHandlers.ofString());
       assertEquals(200, right.statusCode(), right.body());
+      URI page = URI.create("http://127.0.0.1:" + t.adminPort() + "/");
+      HttpResponse<String> html =
+          HTTP.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(
+          200, html.statusCode(), "the page holds no data; what it fetches needs the token");
+      assertTrue(html.body().contains("<html"), html.body());
     }
   }
 }
