@@ -52,28 +52,7 @@ for side in on off; do
   [ "$side" = off ] && p=$off_port
   mkdir -p "$work/$side/zones"
   benchkit zone meridian "$work/$side/zones/bench.example.zone"
-  cat >"$work/$side/meridian.yaml" <<EOF
-listen: [127.0.0.1:$p]
-zone_dir: zones
-minimal_responses: true
-health: {state_file: meridian.state}
-regions:
-  us-east:  {location: {lat: 39.04, lon: -77.49}, l4: {endpoints: [192.0.2.10, 192.0.2.11], check: none}}
-  eu-west:  {location: {lat: 53.35, lon: -6.26}, l4: {endpoints: [198.51.100.10, 198.51.100.11], check: none}}
-  ap-south: {location: {lat: 19.08, lon: 72.88}, l4: {endpoints: [203.0.113.10, 203.0.113.11], check: none}}
-geo:
-  database: $mmdb
-  continents:
-    EU: [eu-west, us-east, ap-south]
-    AF: [eu-west, ap-south, us-east]
-    NA: [us-east, eu-west, ap-south]
-    SA: [us-east, eu-west, ap-south]
-    AS: [ap-south, eu-west, us-east]
-    OC: [ap-south, us-east, eu-west]
-  default: [us-east, eu-west, ap-south]
-services:
-  geo.bench.example: {policy: geo, tier: l4, ttl: 30}
-EOF
+  meridian_bench_config "$work/$side/meridian.yaml" "$p" "$mmdb" true
 done
 
 t0=$(now)
