@@ -106,41 +106,24 @@ public final class QueryCounter {
 
   /** The label index of a wire qtype (RFC 1035 3.2.2, 3.2.3; RFC 3596; RFC 9460; RFC 8659). */
   static int qtypeIndex(int qtype) {
-    switch (qtype) {
-      case 1:
-        return 0;
-      case 2:
-        return 1;
-      case 5:
-        return 2;
-      case 6:
-        return 3;
-      case 12:
-        return 4;
-      case 15:
-        return 5;
-      case 16:
-        return 6;
-      case 28:
-        return 7;
-      case 33:
-        return 8;
-      case 43:
-        return 9;
-      case 64:
-        return 10;
-      case 65:
-        return 11;
-      case 257:
-        return 12;
-      case 251:
-        return 13;
-      case 252:
-        return 14;
-      case 255:
-        return 15;
-      default:
-        return OTHER_QTYPE;
-    }
+    return switch (qtype) {
+      case 1 -> 0;
+      case 2 -> 1;
+      case 5 -> 2;
+      case 6 -> 3;
+      case 12 -> 4;
+      case 15 -> 5;
+      case 16 -> 6;
+      case 28 -> 7;
+      case 33 -> 8;
+      case 43 -> 9;
+      case 64 -> 10;
+      case 65 -> 11;
+      case 257 -> 12;
+      case 251 -> 13;
+      case 252 -> 14;
+      case 255 -> 15;
+      default -> OTHER_QTYPE;
+    };
   }
 }
