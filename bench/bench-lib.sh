@@ -130,3 +130,33 @@ busy_note() {
   [ "$busy" -le 15 ] ||
     echo "WARNING: other work used $busy % of the $(nproc) cores just before the run (load average $(cut -d' ' -f1-3 /proc/loadavg)): figures will be disturbed"
 }
+
+# Writes the benchmark's Meridian configuration to $1: DNS on 127.0.0.1:$2, zone_dir zones, the
+# geo map by continent on database $3, minimal_responses $4 (gdnsd never adds NS and glue), the
+# admin API off (two servers side by side must not share its port). The addresses are
+# documentation ranges, never probed (check: none).
+meridian_bench_config() {
+  cat >"$1" <<EOF
+listen: [127.0.0.1:$2]
+zone_dir: zones
+minimal_responses: $4
+health: {state_file: meridian.state}
+admin: {listen: "off"}
+regions:
+  us-east:  {location: {lat: 39.04, lon: -77.49}, l4: {endpoints: [192.0.2.10, 192.0.2.11], check: none}}
+  eu-west:  {location: {lat: 53.35, lon: -6.26}, l4: {endpoints: [198.51.100.10, 198.51.100.11], check: none}}
+  ap-south: {location: {lat: 19.08, lon: 72.88}, l4: {endpoints: [203.0.113.10, 203.0.113.11], check: none}}
+geo:
+  database: $3
+  continents:
+    EU: [eu-west, us-east, ap-south]
+    AF: [eu-west, ap-south, us-east]
+    NA: [us-east, eu-west, ap-south]
+    SA: [us-east, eu-west, ap-south]
+    AS: [ap-south, eu-west, us-east]
+    OC: [ap-south, us-east, eu-west]
+  default: [us-east, eu-west, ap-south]
+services:
+  geo.bench.example: {policy: geo, tier: l4, ttl: 30}
+EOF
+}

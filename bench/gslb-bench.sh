@@ -66,30 +66,7 @@ benchkit ecs-queries "$work/geo.bin"
 
 minimal=true
 [ "$full" = yes ] && minimal=false
-cat >"$work/m/meridian.yaml" <<EOF
-listen: [127.0.0.1:$mport]
-zone_dir: zones
-minimal_responses: $minimal
-health: {state_file: meridian.state}
-admin: {listen: "off"}
-# documentation addresses, never probed (check: none)
-regions:
-  us-east:  {location: {lat: 39.04, lon: -77.49}, l4: {endpoints: [192.0.2.10, 192.0.2.11], check: none}}
-  eu-west:  {location: {lat: 53.35, lon: -6.26}, l4: {endpoints: [198.51.100.10, 198.51.100.11], check: none}}
-  ap-south: {location: {lat: 19.08, lon: 72.88}, l4: {endpoints: [203.0.113.10, 203.0.113.11], check: none}}
-geo:
-  database: $mmdb
-  continents:
-    EU: [eu-west, us-east, ap-south]
-    AF: [eu-west, ap-south, us-east]
-    NA: [us-east, eu-west, ap-south]
-    SA: [us-east, eu-west, ap-south]
-    AS: [ap-south, eu-west, us-east]
-    OC: [ap-south, us-east, eu-west]
-  default: [us-east, eu-west, ap-south]
-services:
-  geo.bench.example: {policy: geo, tier: l4, ttl: 30}
-EOF
+meridian_bench_config "$work/m/meridian.yaml" "$mport" "$mmdb" "$minimal"
 
 # gdnsd: the same map as a geoip DYNA resource; "up" service type (nothing is monitored);
 # experimental_no_chain false so that it follows in-zone CNAMEs as Meridian does (its default

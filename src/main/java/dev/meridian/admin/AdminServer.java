@@ -36,8 +36,9 @@ import org.xbill.DNS.Type;
  * /reload}, {@code POST /health/{drain|up|down|clear}?endpoint=|region=}, {@code GET
  * /explain?name=&type=&client=|subnet=}, {@code GET /metrics}, {@code GET /events} and the
  * dashboard at {@code /}. JSON in and out; errors are JSON {@code {"error": ...}} with the fitting
- * status. With a token configured every request must carry {@code Authorization: Bearer TOKEN}.
- * Never on the query path: its own two threads. Thread-safe.
+ * status. With a token configured every request but the page itself ({@code /} and {@code /ui/})
+ * must carry {@code Authorization: Bearer TOKEN}. Never on the query path: its own two threads.
+ * Thread-safe.
  */
 public final class AdminServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("meridian.admin");
@@ -105,7 +106,11 @@ public final class AdminServer implements AutoCloseable {
 
   private void handle(HttpExchange x) throws IOException {
     try (x) {
-      if (!authorised(x)) {
+      String requested = x.getRequestURI().getPath();
+      boolean page = requested.equals("/") || requested.startsWith("/ui/");
+      // the page and its scripts hold no data (the browser cannot send a header when it loads
+      // them); everything they fetch, from /status on, needs the token
+      if (!page && !authorised(x)) {
         x.getResponseHeaders().add("WWW-Authenticate", "Bearer");
         error(x, 401, "missing or wrong bearer token (Authorization: Bearer TOKEN)");
         return;
@@ -224,11 +229,20 @@ public final class AdminServer implements AutoCloseable {
       send(x, 404, m);
       return;
     }
-    reloader.health().setOverrides(now.endpoints(), now.regions()); // at once, not in 1 s
+    // in force before we answer: the monitor applies, publishes, then builds the table we wait for
+    reloader.health().setOverrides(now.endpoints(), now.regions());
+    reloader.health().publishNow();
+    reloader.health().tableNow();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("action", action);
     m.put(endpoint != null ? "endpoint" : "region", endpoint != null ? endpoint : region);
-    m.put("overrides", Map.of("endpoints", now.endpoints(), "regions", now.regions()));
+    m.put(
+        "overrides",
+        Map.of(
+            "endpoints",
+            StatusReport.names(now.endpoints()),
+            "regions",
+            StatusReport.names(now.regions())));
     send(x, 200, m);
   }
 

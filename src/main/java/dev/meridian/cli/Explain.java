@@ -1,11 +1,8 @@
 package dev.meridian.cli;
 
-import dev.meridian.config.ConfigException;
-import dev.meridian.config.ConfigLoader;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.engine.Explainer;
 import dev.meridian.engine.Snapshot;
-import dev.meridian.engine.SnapshotLoader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -44,17 +41,9 @@ final class Explain {
       err.println("meridian explain: " + e.getMessage());
       return Main.EXIT_USAGE;
     }
-    Snapshot snapshot;
-    try {
-      MeridianConfig config = ConfigLoader.load(configFile);
-      SnapshotLoader.Result r = SnapshotLoader.load(config, 1, SnapshotLoader.Journals.READ_ONLY);
-      r.errors().forEach(err::println);
-      if (!r.isServable()) {
-        return Main.EXIT_USAGE;
-      }
-      snapshot = r.snapshot();
-    } catch (ConfigException e) {
-      err.println(e.getMessage());
+    MeridianConfig config = Main.config(configFile, err);
+    Snapshot snapshot = config == null ? null : Main.offline(config, err);
+    if (snapshot == null) {
       return Main.EXIT_USAGE;
     }
     for (String line : Explainer.explain(snapshot, qname, type, subject)) {

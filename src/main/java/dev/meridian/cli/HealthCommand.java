@@ -1,10 +1,8 @@
 package dev.meridian.cli;
 
-import dev.meridian.config.ConfigException;
-import dev.meridian.config.ConfigLoader;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.engine.OverrideEditor;
-import dev.meridian.engine.SnapshotLoader;
+import dev.meridian.engine.Snapshot;
 import dev.meridian.health.OverrideFile;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,11 +18,8 @@ final class HealthCommand {
 
   static int run(
       Path configFile, List<String> args, String region, PrintStream out, PrintStream err) {
-    MeridianConfig config;
-    try {
-      config = ConfigLoader.load(configFile);
-    } catch (ConfigException e) {
-      err.println(e.getMessage());
+    MeridianConfig config = Main.config(configFile, err);
+    if (config == null) {
       return Main.EXIT_USAGE;
     }
     Path file = config.traffic().health().stateFile();
@@ -40,14 +35,12 @@ final class HealthCommand {
         err.println("meridian health " + action + ": give one ADDRESS or --region NAME");
         return Main.EXIT_USAGE;
       }
-      SnapshotLoader.Result loaded =
-          SnapshotLoader.load(config, 1, SnapshotLoader.Journals.READ_ONLY);
-      if (!loaded.isServable()) {
-        loaded.errors().forEach(err::println);
+      Snapshot snapshot = Main.offline(config, err);
+      if (snapshot == null) {
         return Main.EXIT_USAGE;
       }
       OverrideFile.Overrides next =
-          OverrideEditor.apply(loaded.snapshot(), action, byRegion ? null : args.get(1), region);
+          OverrideEditor.apply(snapshot, action, byRegion ? null : args.get(1), region);
       out.println(file + ": " + next);
       return 0;
     } catch (OverrideEditor.UnknownException e) {

@@ -159,6 +159,28 @@ public final class Main {
     };
   }
 
+  /** The configuration in {@code file}, or null after printing why it was rejected. */
+  static MeridianConfig config(Path file, PrintStream err) {
+    try {
+      return ConfigLoader.load(file);
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * What {@code serve} would load from {@code config}, without folding journals or listening
+   * (explain, health); null after printing why nothing could be served. Zone errors are printed.
+   */
+  static dev.meridian.engine.Snapshot offline(MeridianConfig config, PrintStream err) {
+    dev.meridian.engine.SnapshotLoader.Result r =
+        dev.meridian.engine.SnapshotLoader.load(
+            config, 1, dev.meridian.engine.SnapshotLoader.Journals.READ_ONLY);
+    r.errors().forEach(err::println);
+    return r.snapshot();
+  }
+
   private static int geoBuild(Map<String, String> o, PrintStream err) {
     Path zoneTab = Path.of(o.getOrDefault("zone-tab", "/usr/share/zoneinfo/zone.tab"));
     Path v4 = Path.of(o.getOrDefault("ipv4", "/usr/share/tor/geoip"));
@@ -195,7 +217,8 @@ public final class Main {
     System.Logger log = System.getLogger("meridian");
     MeridianConfig config;
     try {
-      config = ConfigLoader.load(configFile);
+      // absolute, as every reload reads it: the same file names the same lines
+      config = ConfigLoader.load(configFile.toAbsolutePath());
     } catch (ConfigException e) {
       err.println(e.getMessage());
       err.println("meridian: configuration rejected, not starting");

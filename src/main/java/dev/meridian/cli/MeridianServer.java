@@ -18,6 +18,7 @@ import dev.meridian.engine.SnapshotHolder;
 import dev.meridian.engine.SnapshotLoader;
 import dev.meridian.engine.StatusReport;
 import dev.meridian.health.HealthMonitor;
+import dev.meridian.metrics.Metrics;
 import dev.meridian.server.DnsServer;
 import dev.meridian.server.Notifier;
 import dev.meridian.server.RateLimitOptions;
@@ -70,12 +71,14 @@ public final class MeridianServer implements AutoCloseable {
     Snapshot snapshot = load(config, answers);
     Notifier notifier = new Notifier();
     EventLog events = new EventLog(config.admin().eventsKept());
+    Metrics metrics = config.admin().metrics() ? Metrics.fromProperties() : Metrics.disabled();
+    MetricsWiring wiring = new MetricsWiring(metrics);
     Reloader reloader =
         Reloader.start(
             config,
             snapshot,
             (before, after) -> notifyChanged(notifier, before, after),
-            new HealthEvents(events, new HealthMonitor.Listener() {}),
+            new HealthEvents(events, wiring),
             events,
             answers);
     SnapshotHolder holder = reloader.holder();
@@ -90,7 +93,9 @@ public final class MeridianServer implements AutoCloseable {
     try {
       dns =
           DnsServer.start(
-              options, new QueryEngine(holder, zone -> notifyZone(holder, notifier, zone)));
+              options,
+              new QueryEngine(holder, zone -> notifyZone(holder, notifier, zone)),
+              metrics);
     } catch (IOException | RuntimeException e) {
       reloader.close();
       notifier.close();
@@ -105,6 +110,7 @@ public final class MeridianServer implements AutoCloseable {
               + a.getPort()
               + " (udp+tcp)");
     }
+    wiring.export(reloader, events, answers);
     MeridianServer server = new MeridianServer(reloader, dns, notifier, events);
     try {
       server.startAdmin(config, answers, started);
@@ -140,15 +146,7 @@ public final class MeridianServer implements AutoCloseable {
         new StatusReport(reloader, answers, events, started, version(), listeners);
     admin =
         AdminServer.start(
-            spec.listen(),
-            spec.token(),
-            reloader,
-            status,
-            events,
-            out ->
-                out.write(
-                    "# metrics are not wired yet\n"
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            spec.listen(), spec.token(), reloader, status, events, dns.metrics()::writeText);
     LOG.log(Level.INFO, "admin HTTP on " + hostPort(admin.address()));
   }
 
@@ -284,6 +282,10 @@ public final class MeridianServer implements AutoCloseable {
 
   public dev.meridian.server.ServerStats stats() {
     return dns.stats();
+  }
+
+  public dev.meridian.metrics.Metrics metrics() {
+    return dns.metrics();
   }
 
   /** The health monitor (tests apply overrides and read probe lag through it). */

@@ -2,8 +2,6 @@ package dev.meridian.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.meridian.config.ConfigException;
-import dev.meridian.config.ConfigLoader;
 import dev.meridian.config.MeridianConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,11 +24,8 @@ final class StatusCommand {
   private StatusCommand() {}
 
   static int run(Path configFile, PrintStream out, PrintStream err) {
-    MeridianConfig config;
-    try {
-      config = ConfigLoader.load(configFile);
-    } catch (ConfigException e) {
-      err.println(e.getMessage());
+    MeridianConfig config = Main.config(configFile, err);
+    if (config == null) {
       return Main.EXIT_USAGE;
     }
     InetSocketAddress admin = config.admin().listen();

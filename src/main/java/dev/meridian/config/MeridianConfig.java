@@ -56,6 +56,25 @@ public record MeridianConfig(
 
   /** A copy listening on other addresses (tests bind port 0). */
   public MeridianConfig withListen(List<InetSocketAddress> addresses) {
+    return copy(addresses, admin);
+  }
+
+  /** A copy whose admin HTTP API listens on {@code address} (tests bind port 0), or is off. */
+  public MeridianConfig withAdminListen(InetSocketAddress address) {
+    return copy(
+        listen,
+        new AdminSpec(
+            address,
+            admin.token(),
+            admin.eventsKept(),
+            admin.webhooks(),
+            admin.webhookTimeout(),
+            admin.queryLog(),
+            admin.jsonLog(),
+            admin.metrics()));
+  }
+
+  private MeridianConfig copy(List<InetSocketAddress> addresses, AdminSpec a) {
     return new MeridianConfig(
         file,
         addresses,
@@ -73,38 +92,7 @@ public record MeridianConfig(
         tsigKeys,
         updateKeys,
         transferKeys,
-        admin);
-  }
-
-  /** A copy whose admin HTTP API listens on {@code address} (tests bind port 0), or is off. */
-  public MeridianConfig withAdminListen(InetSocketAddress address) {
-    AdminSpec a = admin;
-    return new MeridianConfig(
-        file,
-        listen,
-        zoneDir,
-        udpWorkers,
-        ednsPayloadSize,
-        tcp,
-        rateLimit,
-        anyMode,
-        minimalResponses,
-        transferAllow,
-        adminAllow,
-        traffic,
-        secondaries,
-        tsigKeys,
-        updateKeys,
-        transferKeys,
-        new AdminSpec(
-            address,
-            a.token(),
-            a.eventsKept(),
-            a.webhooks(),
-            a.webhookTimeout(),
-            a.queryLog(),
-            a.jsonLog(),
-            a.metrics()));
+        a);
   }
 
   /** True when {@code client} is on the transfer allow-list. */

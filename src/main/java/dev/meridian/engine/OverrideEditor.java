@@ -90,11 +90,13 @@ public final class OverrideEditor {
         return k;
       }
     }
+    List<String> shown = new java.util.ArrayList<>();
+    known.forEach(k -> shown.add(StatusReport.show(k)));
     throw new UnknownException(
         wanted == null
             ? "'" + endpoint + "' is not an IP address"
             : "no endpoint " + endpoint + " in the configuration",
-        List.copyOf(known));
+        shown);
   }
 
   private static InetAddress literal(String s) {

@@ -53,6 +53,14 @@ public final class Reloader implements AutoCloseable {
     }
   }
 
+  /**
+   * When a zone file last loaded, and the error of the last attempt that failed since (null when
+   * the last attempt loaded). Immutable.
+   */
+  public record ZoneLoad(Instant at, String lastError) {}
+
+  private final java.util.Map<String, ZoneLoad> zoneLoads =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final SnapshotHolder holder;
   private final BiConsumer<Snapshot, Snapshot> onPublish;
   private final HealthMonitor.Listener healthListener;
@@ -90,6 +98,9 @@ public final class Reloader implements AutoCloseable {
     this.geoStamp = geoStamp(config);
     Snapshot s = holder.current();
     this.last = new Outcome(Instant.now(), s.generation(), true, List.of(), List.of());
+    for (dev.meridian.zone.Zone z : s.zones().zones()) {
+      zoneLoads.put(z.source(), new ZoneLoad(last.at(), null));
+    }
   }
 
   /**
@@ -149,6 +160,28 @@ public final class Reloader implements AutoCloseable {
   /** The health monitor of the serving generation. */
   public synchronized HealthMonitor health() {
     return health;
+  }
+
+  /** When the zone from {@code source} last loaded and its last error, or null if unknown. */
+  public ZoneLoad zoneLoad(String source) {
+    return zoneLoads.get(source);
+  }
+
+  private void recordZoneLoads(Snapshot before, Snapshot after, List<String> problems) {
+    Instant now = Instant.now();
+    for (dev.meridian.zone.Zone z : after.zones().zones()) {
+      dev.meridian.zone.Zone was = before.zones().zone(z.origin());
+      String error = null;
+      for (String p : problems) {
+        if (p.startsWith(z.source() + ":")) {
+          error = p;
+          break;
+        }
+      }
+      ZoneLoad prior = zoneLoads.get(z.source());
+      Instant at = was == z && prior != null ? prior.at() : now;
+      zoneLoads.put(z.source(), new ZoneLoad(at, error));
+    }
   }
 
   /** The last reload's outcome (at start: a clean one for the first generation). */
@@ -245,6 +278,7 @@ public final class Reloader implements AutoCloseable {
       return finish(false, changed, issues);
     }
     holder.publish(built);
+    recordZoneLoads(old, built, issues);
     closeReplaced(old.geo(), built.geo());
     onPublish.accept(old, built);
     health.close();
@@ -284,6 +318,10 @@ public final class Reloader implements AutoCloseable {
   }
 
   private Outcome finish(boolean published, List<String> changed, List<String> issues) {
+    if (!published) {
+      Snapshot now = holder.current();
+      recordZoneLoads(now, now, issues); // the same zones serve; their errors are news
+    }
     for (String c : changed) {
       LOG.log(Level.INFO, "reload: " + c);
     }

@@ -84,7 +84,7 @@ public final class StatusReport {
       regions.add(region(r, health, overrides, lastMinute.getOrDefault(r.name(), 0L), total));
     }
     out.put("regions", regions);
-    out.put("services", services(s));
+    out.put("services", services(s, health));
     out.put(
         "overrides",
         Map.of("endpoints", names(overrides.endpoints()), "regions", names(overrides.regions())));
@@ -114,7 +114,7 @@ public final class StatusReport {
     return m;
   }
 
-  private static List<Object> zones(Snapshot s) {
+  private List<Object> zones(Snapshot s) {
     List<Object> out = new ArrayList<>();
     for (Zone z : s.zones().zones()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -122,6 +122,9 @@ public final class StatusReport {
       m.put("serial", z.serial());
       m.put("records", z.recordCount());
       m.put("source", z.source());
+      Reloader.ZoneLoad load = reloader.zoneLoad(z.source());
+      m.put("loaded", load == null ? null : load.at().toString());
+      m.put("last_error", load == null ? null : load.lastError());
       out.add(m);
     }
     return out;
@@ -164,7 +167,7 @@ public final class StatusReport {
       InetAddress address, String tier, Map<String, HealthMonitor.EndpointStatus> health) {
     HealthMonitor.EndpointStatus h = health.get(address.getHostAddress());
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("address", address.getHostAddress());
+    m.put("address", show(address.getHostAddress()));
     m.put("tier", tier);
     boolean up = h == null || h.up();
     m.put("up", up);
@@ -177,12 +180,23 @@ public final class StatusReport {
     return m;
   }
 
-  private static List<Object> services(Snapshot s) {
+  /** Each service with its policy and, for services with endpoints of their own, their state. */
+  private static List<Object> services(
+      Snapshot s, Map<String, HealthMonitor.EndpointStatus> health) {
     List<Object> out = new ArrayList<>();
     for (ServiceSpec spec : s.config().traffic().services()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", spec.name());
       m.put("policy", spec.policy().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      m.put("tier", spec.tier());
+      m.put("regions", spec.regions());
+      List<EndpointSpec> own = new ArrayList<>(spec.endpoints());
+      spec.pools().forEach(own::addAll);
+      List<Object> endpoints = new ArrayList<>();
+      for (EndpointSpec e : own) {
+        endpoints.add(endpoint(e.address(), null, health));
+      }
+      m.put("endpoints", endpoints);
       out.add(m);
     }
     return out;
@@ -228,10 +242,55 @@ public final class StatusReport {
     return out;
   }
 
-  private static Map<String, String> names(Map<String, Forced> m) {
+  /** Overrides by endpoint or region, each as its lower-case name ({@code drain}). */
+  public static Map<String, String> names(Map<String, Forced> m) {
     Map<String, String> out = new java.util.TreeMap<>();
-    m.forEach((k, v) -> out.put(k, name(v)));
+    m.forEach((k, v) -> out.put(show(k), name(v)));
     return out;
+  }
+
+  /**
+   * An address as people write it: IPv6 in the RFC 5952 form ({@code 2001:db8:1::20}); anything
+   * else (an IPv4 address, a region name) as it is.
+   */
+  public static String show(String address) {
+    if (address.indexOf(':') < 0) {
+      return address;
+    }
+    try {
+      byte[] b = InetAddress.getByName(address).getAddress();
+      if (b.length != 16) {
+        return address;
+      }
+      int bestAt = -1;
+      int bestLen = 1; // a single zero group is not shortened (RFC 5952 section 4.2.2)
+      for (int i = 0; i < 8; ) {
+        int j = i;
+        while (j < 8 && b[2 * j] == 0 && b[2 * j + 1] == 0) {
+          j++;
+        }
+        if (j - i > bestLen) {
+          bestAt = i;
+          bestLen = j - i;
+        }
+        i = j == i ? i + 1 : j;
+      }
+      StringBuilder s = new StringBuilder();
+      for (int i = 0; i < 8; i++) {
+        if (i == bestAt) {
+          s.append(i == 0 ? "::" : ":");
+          i += bestLen - 1;
+          continue;
+        }
+        s.append(Integer.toHexString(((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF)));
+        if (i < 7) {
+          s.append(':');
+        }
+      }
+      return s.toString();
+    } catch (java.net.UnknownHostException e) {
+      return address; // not an address literal
+    }
   }
 
   private static String name(Forced f) {

@@ -365,7 +365,7 @@ public final class HealthMonitor implements AutoCloseable {
     return exec.submit(() -> Arrays.copyOf(lags, lagCount)).get();
   }
 
-  /** Applies overrides directly (tests; the server reads them from the state file). */
+  /** Applies overrides at once (the admin API, tests); the state file is read within a second. */
   public void setOverrides(Map<String, Forced> endpoints, Map<String, Forced> regions) {
     exec.execute(
         () -> {

@@ -2,6 +2,7 @@ package dev.meridian.server;
 
 import dev.meridian.engine.QueryHandler;
 import dev.meridian.engine.QueryLog;
+import dev.meridian.metrics.Metrics;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -10,7 +11,8 @@ import java.util.List;
 
 /**
  * The UDP and TCP listeners of every configured address, sharing one response rate limiter (UDP
- * only; TCP is never limited). Thread-safe; {@link #close()} stops them all.
+ * only; TCP is never limited) and one {@link Metrics} (queries counted, {@link ServerStats}
+ * exported). Thread-safe; {@link #close()} stops them all.
  */
 public final class DnsServer implements AutoCloseable {
   private static final int EPHEMERAL_TRIES = 10;
@@ -19,13 +21,30 @@ public final class DnsServer implements AutoCloseable {
   private final List<TcpListener> tcp = new ArrayList<>();
   private final ServerStats stats = new ServerStats();
   private PacketProcessor processor;
+  private final Metrics metrics;
 
-  private DnsServer() {}
+  private DnsServer(Metrics metrics) {
+    this.metrics = metrics;
+  }
 
-  /** Binds every address (UDP and TCP on the same port) and starts serving. */
+  /**
+   * Binds every address (UDP and TCP on the same port) and starts serving, with metrics from {@link
+   * Metrics#fromProperties()} (on unless {@code -Dmeridian.metrics.enabled=false}).
+   */
   public static DnsServer start(ServerOptions options, QueryHandler handler) throws IOException {
-    DnsServer s = new DnsServer();
-    PacketProcessor processor = new PacketProcessor(handler, options.ednsPayloadSize(), s.stats);
+    return start(options, handler, Metrics.fromProperties());
+  }
+
+  /**
+   * Binds every address (UDP and TCP on the same port) and starts serving, counting into {@code
+   * metrics} ({@link Metrics#disabled()} counts nothing).
+   */
+  public static DnsServer start(ServerOptions options, QueryHandler handler, Metrics metrics)
+      throws IOException {
+    DnsServer s = new DnsServer(metrics);
+    metrics.exportWire(s.stats);
+    PacketProcessor processor =
+        new PacketProcessor(handler, options.ednsPayloadSize(), s.stats, metrics.queries());
     s.processor = processor;
     ResponseRateLimiter limiter =
         options.rateLimit().isEnabled()
@@ -94,6 +113,11 @@ public final class DnsServer implements AutoCloseable {
 
   public ServerStats stats() {
     return stats;
+  }
+
+  /** The metrics this server counts into (for {@code GET /metrics}). */
+  public Metrics metrics() {
+    return metrics;
   }
 
   @Override

@@ -27,6 +27,11 @@ final class FastResponder {
   static final class State {
     final WireQuery query = new WireQuery();
     final byte[] out = new byte[PacketProcessor.TCP_MAX];
+
+    /** The last answered query's type and whether it carried ECS, for the query counter. */
+    int qtype;
+
+    boolean ecs;
   }
 
   /**
@@ -49,6 +54,7 @@ final class FastResponder {
     if (p < 0) {
       return -1;
     }
+    state.qtype = u16(packet, p - 4);
     boolean edns = u16(packet, 10) == 1;
     int limit = PacketProcessor.PLAIN_UDP;
     int doBit = 0;
@@ -90,6 +96,7 @@ final class FastResponder {
     if (!subject(q, packet, ecsAt, ecsLength, client)) {
       return -1;
     }
+    state.ecs = ecsAt >= 0;
     byte[] out = state.out;
     int n = handler.answerFast(q, out);
     if (n < 0) {

@@ -3,6 +3,7 @@ package dev.meridian.server;
 import dev.meridian.engine.ClientInfo;
 import dev.meridian.engine.QueryHandler;
 import dev.meridian.engine.QueryLog;
+import dev.meridian.metrics.QueryCounter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -24,8 +25,9 @@ import org.xbill.DNS.Type;
 
 /**
  * Turns one received packet into the packets to send back: header checks, EDNS (RFC 6891),
- * truncation, FORMERR/NOTIMP/BADVERS, and zone-transfer framing. Stateless apart from counters;
- * thread-safe.
+ * truncation, FORMERR/NOTIMP/BADVERS, and zone-transfer framing. Counts every answered query once
+ * (qtype, rcode of the first response message, transport, ECS) on both paths. Stateless apart from
+ * counters and per-thread buffers; thread-safe.
  */
 public final class PacketProcessor {
   private static final System.Logger LOG = System.getLogger(PacketProcessor.class.getName());
@@ -50,10 +52,12 @@ public final class PacketProcessor {
   private final QueryHandler handler;
   private final int payloadSize;
   private final ServerStats stats;
+  private final QueryCounter queries;
   private final AtomicLong lastErrorLog = new AtomicLong();
   private final FastResponder fast;
   private final ThreadLocal<FastResponder.State> fastState =
       ThreadLocal.withInitial(FastResponder.State::new);
+  private final ThreadLocal<Tally> tallies;
   private volatile QueryLog queryLog; // null: off
 
   /** Offers every answered query to {@code log} (which samples and copies off the path). */
@@ -61,10 +65,17 @@ public final class PacketProcessor {
     queryLog = log;
   }
 
-  public PacketProcessor(QueryHandler handler, int payloadSize, ServerStats stats) {
+  /**
+   * @param queries counts each answered query (from {@code Metrics.queries()}; a disabled one
+   *     counts nothing)
+   */
+  public PacketProcessor(
+      QueryHandler handler, int payloadSize, ServerStats stats, QueryCounter queries) {
     this.handler = handler;
     this.payloadSize = payloadSize;
     this.stats = stats;
+    this.queries = queries;
+    this.tallies = ThreadLocal.withInitial(() -> new Tally(queries));
     this.fast = new FastResponder(handler, payloadSize);
   }
 
@@ -77,7 +88,8 @@ public final class PacketProcessor {
     }
     FastResponder.State state = fastState.get();
     int fastLength = fast.respond(packet, length, client, tcp, state);
-    if (fastLength > 0) {
+    if (fastLength > 0) { // counted before it is sent, as the general path does
+      queries.count(state.qtype, state.out[3] & 0xF, tcp, state.ecs);
       sink.send(state.out, fastLength); // answered from bytes encoded at load
       QueryLog log = queryLog;
       if (log != null) {
@@ -85,8 +97,20 @@ public final class PacketProcessor {
       }
       return;
     }
+    Tally tally = tallies.get().start(sink, qtypeOf(packet, length), tcp);
+    try {
+      general(packet, length, client, tcp, tally);
+    } finally {
+      tally.next = null; // holds no connection past its query
+    }
+  }
+
+  /** The dnsjava path: everything the fast path leaves (see {@link FastResponder}). */
+  private void general(byte[] packet, int length, InetAddress client, boolean tcp, Tally sink)
+      throws IOException {
     // ECS is read by us before dnsjava parses the rest (it rejects IPv4-mapped subnets)
     ClientSubnet.Scan ecsScan = ClientSubnet.scan(packet, length);
+    sink.ecs = ecsScan.option() != null || ecsScan.malformed();
     Message query;
     try {
       query = new Message(ecsScan.wire());
@@ -128,6 +152,7 @@ public final class PacketProcessor {
     }
     if (opt != null && opt.getVersion() > 0) {
       // RFC 6891 section 6.1.3: BADVERS (16) is split between the header and our OPT
+      sink.rcode = Rcode.BADVERS;
       sink.send(render(skeleton(query, Rcode.BADVERS), query, tcp, Rcode.BADVERS >>> 4, null));
       return;
     }
@@ -163,6 +188,75 @@ public final class PacketProcessor {
     if (log != null) {
       log.offer(packet, length, wire, wire.length, client, tcp);
     }
+  }
+
+  /**
+   * The general path's sink on one thread: counts the query when its first message goes out (a
+   * transfer sends many), with that message's RCODE unless the path set {@link #rcode} (BADVERS has
+   * an extended RCODE), then passes every message on.
+   */
+  private static final class Tally implements Sink {
+    private final QueryCounter queries;
+    private Sink next;
+    private int qtype;
+    private boolean tcp;
+    private boolean counted;
+    int rcode;
+    boolean ecs;
+
+    Tally(QueryCounter queries) {
+      this.queries = queries;
+    }
+
+    Tally start(Sink to, int qtype, boolean tcp) {
+      next = to;
+      this.qtype = qtype;
+      this.tcp = tcp;
+      counted = false;
+      rcode = -1;
+      ecs = false;
+      return this;
+    }
+
+    private void count(byte[] wire) {
+      if (!counted) {
+        counted = true;
+        queries.count(qtype, rcode >= 0 ? rcode : wire[3] & 0xF, tcp, ecs);
+      }
+    }
+
+    @Override
+    public void send(byte[] wire) throws IOException {
+      count(wire);
+      next.send(wire);
+    }
+
+    @Override
+    public void send(byte[] buffer, int length) throws IOException {
+      count(buffer);
+      next.send(buffer, length);
+    }
+  }
+
+  /**
+   * The QTYPE of the first question of {@code packet[0..length)}, or -1 when there is none or its
+   * name cannot be walked (a compression pointer there points at nothing).
+   */
+  static int qtypeOf(byte[] packet, int length) {
+    if (length < HEADER || ((packet[4] & 0xFF) << 8 | (packet[5] & 0xFF)) == 0) {
+      return -1;
+    }
+    for (int at = HEADER; at < length; ) {
+      int len = packet[at] & 0xFF;
+      if (len == 0) {
+        return at + 3 <= length ? (packet[at + 1] & 0xFF) << 8 | (packet[at + 2] & 0xFF) : -1;
+      }
+      if (len > 63) {
+        return -1;
+      }
+      at += 1 + len;
+    }
+    return -1;
   }
 
   /**

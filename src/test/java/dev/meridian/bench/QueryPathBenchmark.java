@@ -7,6 +7,8 @@ import dev.meridian.engine.SnapshotBuilder;
 import dev.meridian.engine.SnapshotHolder;
 import dev.meridian.geo.CountryTable;
 import dev.meridian.geo.MaxMindLocator;
+import dev.meridian.metrics.Metrics;
+import dev.meridian.metrics.QueryCounter;
 import dev.meridian.server.FastResponderProbe;
 import dev.meridian.server.PacketProcessor;
 import dev.meridian.server.ServerStats;
@@ -24,6 +26,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -44,7 +47,8 @@ import org.xbill.DNS.Type;
  * fast path alone ({@code FastResponder.respond}). Zones from {@code zones/}, the regions and geo
  * rules of {@code meridian.yaml}, the shipped country database; run from the repository root by
  * {@code bench/jmh.sh}. Time per query in ns; with {@code -prof gc}, {@code gc.alloc.rate.norm} is
- * the bytes allocated per query.
+ * the bytes allocated per query. {@code -p metrics=on,off} runs each with query counting on and
+ * off.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -94,9 +98,14 @@ public class QueryPathBenchmark {
   @State(Scope.Benchmark)
   public static class Server {
     PacketProcessor processor;
+    QueryCounter queries;
     QueryEngine engine;
     MaxMindLocator geo;
     final InetAddress client = InetAddress.getLoopbackAddress();
+
+    /** Query counting (issue 10): {@code -p metrics=on,off} measures what it costs. */
+    @Param({"on"})
+    public String metrics;
 
     @Setup
     public void load() throws Exception {
@@ -106,7 +115,9 @@ public class QueryPathBenchmark {
       geo = MaxMindLocator.open(config.traffic().geo().database(), CountryTable.bundled());
       var snapshot = new SnapshotBuilder().build(config, List.of(zone), geo, 1);
       engine = new QueryEngine(new SnapshotHolder(snapshot));
-      processor = new PacketProcessor(engine, 1232, new ServerStats());
+      Metrics m = "off".equals(metrics) ? Metrics.disabled() : Metrics.enabled();
+      queries = m.queries();
+      processor = new PacketProcessor(engine, 1232, new ServerStats(), queries);
     }
 
     @TearDown
@@ -184,6 +195,16 @@ public class QueryPathBenchmark {
     int n = w.fast.respond(packet, packet.length);
     bh.consume(w.fast.out());
     return n;
+  }
+
+  /**
+   * The counting alone, as the fast path does it for an A query answered NOERROR over UDP: {@code
+   * -p metrics=on,off} gives its cost, {@code -t 2} the cost when two workers count the same
+   * series.
+   */
+  @Benchmark
+  public void countQuery(Server s) {
+    s.queries.count(1, 0, false, false);
   }
 
   @Benchmark

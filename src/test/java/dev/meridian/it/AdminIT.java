@@ -206,6 +206,40 @@ class AdminIT {
         ok.get("changed").get(0).asText());
   }
 
+  /** GET /metrics over HTTP: the server's own counters, and promtool finds nothing to lint. */
+  @Test
+  void metricsAreServedAndLintClean() throws Exception {
+    askWww("81.2.69.0/24");
+    server.query("nosuch.example.com.", Type.A, true);
+    HttpResponse<String> r = call("GET", "/metrics");
+    assertEquals(200, r.statusCode());
+    String text = r.body();
+    assertTrue(
+        text.contains(
+            "meridian_dns_queries_total{qtype=\"A\",rcode=\"NXDOMAIN\",transport=\"tcp\"}"),
+        text);
+    assertTrue(
+        text.contains(
+            "meridian_answers_total{policy=\"geo\",region=\"eu-west\",service=\"www.example.com.\"}"),
+        text);
+    assertTrue(text.contains("meridian_snapshot_generation "), text);
+    assertTrue(text.contains("meridian_zone_serial{zone=\"example.com.\"}"), text);
+    assertTrue(text.contains("meridian_health_endpoint_up{endpoint=\"198.51.100.10\""), text);
+    Path promtool = Tools.require("/usr/bin/promtool", "apt-get install prometheus");
+    Path file = Files.createTempFile("metrics", ".txt");
+    Files.writeString(file, text);
+    Process p =
+        new ProcessBuilder(promtool.toString(), "check", "metrics")
+            .redirectInput(file.toFile())
+            .redirectErrorStream(true)
+            .start();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), out);
+    assertEquals("", out.strip(), "promtool's findings");
+    Files.delete(file);
+  }
+
   @Test
   void explainAnswersAsTheCliDoes() throws Exception {
     HttpResponse<String> r = call("GET", "/explain?name=www.example.com&subnet=81.2.69.0/24");
@@ -245,6 +279,12 @@ class AdminIT {
               HttpRequest.newBuilder(status).header("Authorization", "Bearer " + token).build(),
               HttpResponse.BodyHandlers.ofString());
       assertEquals(200, right.statusCode(), right.body());
+      URI page = URI.create("http://127.0.0.1:" + t.adminPort() + "/");
+      HttpResponse<String> html =
+          HTTP.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(
+          200, html.statusCode(), "the page holds no data; what it fetches needs the token");
+      assertTrue(html.body().contains("<html"), html.body());
     }
   }
 }

@@ -178,7 +178,8 @@ class UpdateIT {
       port = p.getLocalPort();
     }
     Path config = dir.resolve("meridian.yaml");
-    Files.writeString(config, "listen: [127.0.0.1:" + port + "]\n" + YAML);
+    Files.writeString(
+        config, "listen: [127.0.0.1:" + port + "]\nadmin: {listen: 127.0.0.1:0}\n" + YAML);
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder serve =
         new ProcessBuilder(

@@ -8,6 +8,7 @@ import dev.meridian.engine.QueryEngine;
 import dev.meridian.engine.SnapshotBuilder;
 import dev.meridian.engine.SnapshotHolder;
 import dev.meridian.geo.GeoLocator;
+import dev.meridian.metrics.Metrics;
 import dev.meridian.zone.ZoneFileLoader;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -25,11 +26,12 @@ import org.xbill.DNS.Type;
 
 /**
  * Issue 9: in steady state a query answered by the fast path allocates nothing, neither in {@link
- * FastResponder} nor in {@link PacketProcessor#handle} around it (bench/jmh.sh measures the same
- * with JMH's {@code -prof gc}). Measured with the JVM's per-thread allocation counter.
+ * FastResponder} nor in {@link PacketProcessor#handle} around it, query counting included (issue
+ * 10: metrics on); bench/jmh.sh measures the same with JMH's {@code -prof gc}. Measured with the
+ * JVM's per-thread allocation counter.
  */
 class FastPathAllocationTest {
-  private static final int QUERIES = 20_000;
+  private static final int QUERIES = 24_000; // a multiple of the 6 packets
   private static final InetAddress CLIENT = InetAddress.getLoopbackAddress();
 
   private static final com.sun.management.ThreadMXBean THREADS =
@@ -58,7 +60,9 @@ class FastPathAllocationTest {
     var config = ConfigLoader.defaults(Path.of("meridian.yaml"));
     var snapshot = new SnapshotBuilder().build(config, List.of(zone), GeoLocator.NONE, 1);
     QueryEngine engine = new QueryEngine(new SnapshotHolder(snapshot));
-    PacketProcessor processor = new PacketProcessor(engine, 1232, new ServerStats());
+    Metrics metrics = Metrics.enabled();
+    PacketProcessor processor =
+        new PacketProcessor(engine, 1232, new ServerStats(), metrics.queries());
     FastResponder fast = new FastResponder(engine, 1232);
     FastResponder.State state = new FastResponder.State();
     byte[][] packets = {
@@ -92,10 +96,27 @@ class FastPathAllocationTest {
     }
     assertEquals(3L * QUERIES, sink.responses);
     assertTrue(sink.bytes > 0, "the responses were read");
-    // a little slack for the JVM; one object per query would be 320,000 bytes or more
+    String text = exposition(metrics);
+    int perPacket = 3 * QUERIES / packets.length;
+    assertTrue(
+        text.contains(
+            "meridian_dns_queries_total{qtype=\"A\",rcode=\"NXDOMAIN\",transport=\"udp\"} "
+                + perPacket
+                + ".0\n"),
+        text);
+    assertTrue(
+        text.contains("meridian_dns_ecs_queries_total{ecs=\"present\"} " + perPacket + ".0\n"),
+        text);
+    // a little slack for the JVM; one object per query would be 384,000 bytes or more
     assertTrue(
         allocated[2] < 1024,
         allocated[2] + " bytes allocated by " + 2 * QUERIES + " fast-path answers in steady state");
+  }
+
+  private static String exposition(Metrics metrics) throws java.io.IOException {
+    var out = new java.io.ByteArrayOutputStream();
+    metrics.writeText(out);
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static long threadAllocatedBytes() {

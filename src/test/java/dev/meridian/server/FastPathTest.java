@@ -10,6 +10,7 @@ import dev.meridian.engine.QueryHandler;
 import dev.meridian.engine.SnapshotBuilder;
 import dev.meridian.engine.SnapshotHolder;
 import dev.meridian.geo.GeoLocator;
+import dev.meridian.metrics.Metrics;
 import dev.meridian.zone.Node;
 import dev.meridian.zone.Zone;
 import dev.meridian.zone.ZoneFileLoader;
@@ -90,9 +91,11 @@ class FastPathTest {
     var config = ConfigLoader.parse(new StringReader(SERVICES), Path.of("meridian.yaml"));
     var snapshot = new SnapshotBuilder().build(config, zones, GeoLocator.NONE, 1);
     QueryEngine engine = new QueryEngine(new SnapshotHolder(snapshot));
-    both = new PacketProcessor(engine, 1232, new ServerStats());
+    both = new PacketProcessor(engine, 1232, new ServerStats(), Metrics.enabled().queries());
     fast = new FastResponder(engine, 1232);
-    general = new PacketProcessor(generalOnly(engine), 1232, new ServerStats());
+    general =
+        new PacketProcessor(
+            generalOnly(engine), 1232, new ServerStats(), Metrics.enabled().queries());
   }
 
   @Test
@@ -150,7 +153,9 @@ class FastPathTest {
         var snapshot = base.withHealth(i -> i >= up.length || up[i]);
         QueryEngine engine = new QueryEngine(new SnapshotHolder(snapshot));
         FastResponder f = new FastResponder(engine, 1232);
-        PacketProcessor g = new PacketProcessor(generalOnly(engine), 1232, new ServerStats());
+        PacketProcessor g =
+            new PacketProcessor(
+                generalOnly(engine), 1232, new ServerStats(), Metrics.enabled().queries());
         FastResponder.State st = new FastResponder.State();
         for (int i = 0; i < 150; i++) {
           String name =

@@ -12,6 +12,7 @@ import dev.meridian.engine.QueryEngine;
 import dev.meridian.engine.QueryHandler;
 import dev.meridian.engine.Snapshot;
 import dev.meridian.engine.SnapshotHolder;
+import dev.meridian.metrics.Metrics;
 import dev.meridian.zone.ZoneFileLoader;
 import dev.meridian.zone.ZoneIndex;
 import java.io.StringReader;
@@ -51,7 +52,8 @@ class PacketProcessorTest {
     var config = ConfigLoader.parse(new StringReader(""), Path.of("meridian.yaml"));
     var holder = new SnapshotHolder(Snapshot.of(new ZoneIndex(List.of(zone)), config, 1));
     stats = new ServerStats();
-    processor = new PacketProcessor(new QueryEngine(holder), 1232, stats);
+    processor =
+        new PacketProcessor(new QueryEngine(holder), 1232, stats, Metrics.enabled().queries());
   }
 
   static List<byte[]> send(PacketProcessor p, byte[] packet, boolean tcp) throws Exception {
@@ -340,7 +342,7 @@ class PacketProcessorTest {
           }
         };
     ServerStats s = new ServerStats();
-    PacketProcessor p = new PacketProcessor(broken, 1232, s);
+    PacketProcessor p = new PacketProcessor(broken, 1232, s, Metrics.enabled().queries());
     List<byte[]> out = send(p, query("www.example.org.", Type.A, 0).toWire(), false);
     assertEquals(Rcode.SERVFAIL, new Message(out.get(0)).getRcode());
     assertEquals(1, s.servfail());

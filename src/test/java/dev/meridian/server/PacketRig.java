@@ -11,6 +11,7 @@ import dev.meridian.engine.SnapshotBuilder;
 import dev.meridian.engine.SnapshotHolder;
 import dev.meridian.geo.CountryTable;
 import dev.meridian.geo.MaxMindLocator;
+import dev.meridian.metrics.Metrics;
 import dev.meridian.zone.ZoneFileLoader;
 import java.io.IOException;
 import java.io.StringReader;
@@ -72,7 +73,9 @@ final class PacketRig {
     this.holder = holder;
     this.initial = initial;
     this.key = key;
-    this.processor = new PacketProcessor(new QueryEngine(holder), PAYLOAD, new ServerStats());
+    this.processor =
+        new PacketProcessor(
+            new QueryEngine(holder), PAYLOAD, new ServerStats(), Metrics.enabled().queries());
   }
 
   /** Builds the rig in a new temporary folder, deleted when the JVM exits. */
