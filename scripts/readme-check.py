@@ -28,7 +28,7 @@ shown in the README goes unchecked by accident.
 
 What legitimately varies is normalised on both sides before comparing: dig's query id and its
 "Query time"/"WHEN" lines; times and dates; absolute paths in front of the shipped files (the
-temporary directory here, a checkout on the reader's machine); "in N ms" durations; bash's notices
+temporary directory here, a checkout on the reader's machine); "in N ms" durations and the uptime "up 5s"; bash's notices
 about killed background jobs; and the order of records within an RRset (rotation): consecutive
 records with the same owner, class and type, consecutive bare addresses (+short), nslookup's
 Name/Address pairs and the addresses after "answer:" are sorted. An expected line "..." matches any
@@ -146,7 +146,7 @@ TIME = re.compile(
     r"|\b\d{2}:\d{2}:\d{2}(?:\.\d+)?\b"
 )
 ABSPATH = re.compile(
-    r"(?<![\w.])(?:/[\w.+-]+)+/(?=(?:zones|geo-data|demo)/|meridian\.(?:yaml|state)\b)"
+    r"(?<![\w.])(?:/[\w.+-]+)+?/(?=(?:zones|geo-data|demo)/|meridian\.(?:yaml|state)\b)"
 )
 DROP = re.compile(
     r"^;; (?:Query time|WHEN|XFR size):"
@@ -171,6 +171,7 @@ def normalise(lines, tmp_paths=()):
         line = TIME.sub("<time>", line)
         line = ABSPATH.sub("<dir>/", line)
         line = re.sub(r"\bin \d+ ms\b", "in N ms", line)
+        line = re.sub(r"\bup (?:\d+[dhms])+(?=[\s,]|$)", "up N", line)  # meridian status: uptime
         line = ANSWER.sub(lambda m: m.group(1) + ", ".join(sorted(m.group(2).split(", "))), line)
         out.append(line)
     while out and not out[-1]:
