@@ -3,6 +3,7 @@ package dev.meridian.config;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -10,7 +11,19 @@ import java.util.Set;
  * level's check (endpoint from service or tier, tier from the tier kind's default).
  */
 final class CheckParser {
-  private static final Set<String> TYPES = Set.of("none", "tcp", "http", "https");
+  /** Kinds of probe, as {@code check.type} writes them. */
+  enum Type {
+    NONE,
+    TCP,
+    HTTP,
+    HTTPS
+  }
+
+  /** The state before the first checks, as {@code check.start} writes it. */
+  enum Start {
+    UP,
+    DOWN
+  }
 
   private CheckParser() {}
 
@@ -25,74 +38,61 @@ final class CheckParser {
         return CheckSpec.NONE;
       }
       parent.problem(
-          raw.line(),
-          parent.key(key),
-          "must be none or a mapping such as" + " {type: http, port: 8080, path: /health}");
+          key, "must be none or a mapping such as {type: http, port: 8080, path: /health}");
       return inherited;
     }
     ConfigReader c = parent.child(key);
     c.allowOnly(
-        Set.of(
-            "type",
-            "port",
-            "path",
-            "expect_status",
-            "body_contains",
-            "host",
-            "tls_server_name",
-            "tls_verify",
-            "interval",
-            "timeout",
-            "fall",
-            "rise",
-            "start"));
+        "type",
+        "port",
+        "path",
+        "expect_status",
+        "body_contains",
+        "host",
+        "tls_server_name",
+        "tls_verify",
+        "interval",
+        "timeout",
+        "fall",
+        "rise",
+        "start");
     CheckSpec base = inherited.isNone() ? CheckSpec.httpDefault() : inherited;
-    String type = c.string("type", inherited.isNone() ? "http" : inherited.type());
-    if (!TYPES.contains(type)) {
-      c.problem(c.line("type"), c.key("type"), "'" + type + "'; allowed: none, tcp, http, https");
-      type = base.type();
-    }
-    if (type.equals("none")) {
+    Type type = c.choice("type", Type.class, Type.valueOf(base.type().toUpperCase(Locale.ROOT)));
+    if (type == Type.NONE) {
       return CheckSpec.NONE;
     }
-    int defaultPort = type.equals("https") && base.port() == 80 ? 443 : base.port();
+    int defaultPort = type == Type.HTTPS && base.port() == 80 ? 443 : base.port();
     int port = c.intIn("port", 1, 65535, defaultPort);
     String path = c.string("path", base.path());
     if (!path.startsWith("/")) {
-      c.problem(c.line("path"), c.key("path"), "must start with /, got '" + path + "'");
+      c.problem("path", "must start with /, got '" + path + "'");
     }
-    Set<Integer> status =
-        new HashSet<>(base.expectStatus().isEmpty() ? Set.of(200) : base.expectStatus());
+    Set<Integer> status = base.expectStatus().isEmpty() ? Set.of(200) : base.expectStatus();
     if (c.has("expect_status")) {
-      status.clear();
-      for (ConfigReader.Item item : c.strings("expect_status", List.of())) {
-        try {
-          int code = Integer.parseInt(item.text().trim());
-          if (code < 100 || code > 599) {
-            throw new NumberFormatException();
-          }
-          status.add(code);
-        } catch (NumberFormatException e) {
-          c.problem(item, "must be an HTTP status code 100..599, got '" + item.text() + "'");
-        }
-      }
+      status =
+          new HashSet<>(
+              c.each(
+                  "expect_status",
+                  List.of(),
+                  text -> {
+                    Integer code = ConfigReader.wholeIn(text, 100, 599);
+                    if (code == null) {
+                      throw new ConfigException("'" + text + "' is not an HTTP status code");
+                    }
+                    return code;
+                  },
+                  "100..599"));
     }
     Duration interval =
         c.duration("interval", Duration.ofMillis(100), Duration.ofHours(1), base.interval());
     Duration timeout =
         c.duration("timeout", Duration.ofMillis(10), Duration.ofMinutes(1), base.timeout());
     if (timeout.compareTo(interval) > 0) {
-      c.problem(
-          c.line("timeout"),
-          c.key("timeout"),
-          "must not exceed interval (" + interval.toMillis() + "ms)");
+      c.problem("timeout", "must not exceed interval (" + interval.toMillis() + "ms)");
     }
-    String start = c.string("start", base.startUp() ? "up" : "down");
-    if (!start.equals("up") && !start.equals("down")) {
-      c.problem(c.line("start"), c.key("start"), "'" + start + "'; allowed: up, down");
-    }
+    Start start = c.choice("start", Start.class, base.startUp() ? Start.UP : Start.DOWN);
     return new CheckSpec(
-        type,
+        ConfigReader.yamlName(type),
         port,
         path,
         status,
@@ -104,6 +104,6 @@ final class CheckParser {
         timeout,
         c.intIn("fall", 1, 100, base.fall()),
         c.intIn("rise", 1, 100, base.rise()),
-        start.equals("up"));
+        start == Start.UP);
   }
 }

@@ -1,5 +1,6 @@
 package dev.meridian.config;
 
+import dev.meridian.config.ConfigReader.Field;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -11,8 +12,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Reads {@code meridian.yaml} into a {@link MeridianConfig}. Every key is documented in the README
@@ -43,30 +46,29 @@ public final class ConfigLoader {
     List<String> problems = new ArrayList<>();
     ConfigReader root = ConfigReader.root(name, YamlNode.parse(reader, name), problems);
     root.allowOnly(
-        Set.of(
-            "listen",
-            "zone_dir",
-            "udp_workers",
-            "edns",
-            "tcp",
-            "rate_limit",
-            "any_queries",
-            "minimal_responses",
-            "transfer",
-            "admin",
-            "regions",
-            "geo",
-            "services",
-            "rotate",
-            "rotate_zones",
-            "health",
-            "secondaries",
-            "tsig_keys",
-            "updates",
-            "events",
-            "query_log",
-            "logging",
-            "metrics"));
+        "listen",
+        "zone_dir",
+        "udp_workers",
+        "edns",
+        "tcp",
+        "rate_limit",
+        "any_queries",
+        "minimal_responses",
+        "transfer",
+        "admin",
+        "regions",
+        "geo",
+        "services",
+        "rotate",
+        "rotate_zones",
+        "health",
+        "secondaries",
+        "tsig_keys",
+        "updates",
+        "events",
+        "query_log",
+        "logging",
+        "metrics");
     Path base = file.toAbsolutePath().getParent();
 
     List<InetSocketAddress> listen = new ArrayList<>();
@@ -77,14 +79,14 @@ public final class ConfigLoader {
       }
     }
     if (listen.isEmpty() && root.has("listen")) {
-      root.problem(root.line("listen"), "listen", "must name at least one address:port");
+      root.problem("listen", "must name at least one address:port");
     }
     Path zoneDir = base.resolve(root.string("zone_dir", "zones")).normalize();
     int cores = Runtime.getRuntime().availableProcessors();
     int udpWorkers = root.intIn("udp_workers", 1, 64, Math.min(cores, 64));
 
     ConfigReader edns = root.child("edns");
-    edns.allowOnly(Set.of("payload_size"));
+    edns.allowOnly("payload_size");
     int payload = edns.intIn("payload_size", 512, 4096, 1232);
 
     TcpSpec tcp = tcp(root.child("tcp"));
@@ -94,16 +96,16 @@ public final class ConfigLoader {
     boolean minimal = root.bool("minimal_responses", false);
 
     ConfigReader transferSection = root.child("transfer");
-    List<Cidr> allow = allowList(transferSection, Set.of("allow", "keys"));
+    List<Cidr> allow = allowList(transferSection, "allow", "keys");
     List<String> transferKeys = new ArrayList<>();
     for (ConfigReader.Item item : transferSection.strings("keys", List.of())) {
       transferKeys.add(TrafficParser.absolute(item.text()));
     }
     List<Cidr> adminAllow =
-        allowList(root.child("admin"), Set.of("allow", "listen", "token", "token_file"));
+        allowList(root.child("admin"), "allow", "listen", "token", "token_file");
     AdminSpec admin = OperatorsParser.parse(root, base);
     TrafficSpec traffic = TrafficParser.parse(root, base);
-    java.util.Map<String, List<InetSocketAddress>> secondaries = new java.util.HashMap<>();
+    Map<String, List<InetSocketAddress>> secondaries = new HashMap<>();
     ConfigReader sec = root.child("secondaries");
     for (String zone : sec.keys()) {
       List<InetSocketAddress> to = new ArrayList<>();
@@ -115,42 +117,13 @@ public final class ConfigLoader {
       }
       secondaries.put(TrafficParser.absolute(zone), to);
     }
-    java.util.Map<String, TsigKeySpec> keys = new java.util.HashMap<>();
-    ConfigReader tk = root.child("tsig_keys");
-    for (String keyName : tk.keys()) {
-      ConfigReader k = tk.childQuoted(keyName);
-      k.allowOnly(Set.of("algorithm", "secret"));
-      String alg = k.string("algorithm", "hmac-sha256");
-      if (!Set.of("hmac-sha256", "hmac-sha384", "hmac-sha512", "hmac-sha224", "hmac-sha1")
-          .contains(alg)) {
-        k.problem(
-            k.line("algorithm"),
-            k.path() + ".algorithm",
-            "'"
-                + alg
-                + "'; allowed: hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224, hmac-sha1");
-      }
-      String secret = k.string("secret", "");
-      try {
-        if (java.util.Base64.getDecoder().decode(secret.trim()).length < 16) {
-          k.problem(k.line("secret"), k.path() + ".secret", "must be base64 of at least 16 bytes");
-        }
-      } catch (IllegalArgumentException e) {
-        k.problem(
-            k.line("secret"), k.path() + ".secret", "not base64 (generate one with tsig-keygen)");
-      }
-      String abs = TrafficParser.absolute(keyName);
-      keys.put(abs, new TsigKeySpec(abs, alg, secret.trim()));
-    }
+    Map<String, TsigKeySpec> keys = tsigKeys(root.child("tsig_keys"));
     for (String k : transferKeys) {
       if (!keys.containsKey(k)) {
-        transferSection.problem(
-            transferSection.line("keys"),
-            "transfer.keys",
-            "no TSIG key '" + k + "'; define it under tsig_keys");
+        transferSection.problem("keys", "no TSIG key '" + k + "'; define it under tsig_keys");
       }
     }
-    java.util.Map<String, List<String>> updates = new java.util.HashMap<>();
+    Map<String, List<String>> updates = new HashMap<>();
     ConfigReader up = root.child("updates");
     for (String zone : up.keys()) {
       List<String> names = new ArrayList<>();
@@ -186,33 +159,46 @@ public final class ConfigLoader {
         admin);
   }
 
+  /** TSIG algorithms (RFC 8945 section 6), written as in BIND: {@code hmac-sha256}. */
+  enum TsigAlgorithm {
+    HMAC_SHA256,
+    HMAC_SHA384,
+    HMAC_SHA512,
+    HMAC_SHA224,
+    HMAC_SHA1
+  }
+
+  /** The {@code tsig_keys} section: by key name, {@code {algorithm: A, secret: BASE64}}. */
+  private static Map<String, TsigKeySpec> tsigKeys(ConfigReader tk) {
+    Map<String, TsigKeySpec> keys = new HashMap<>();
+    for (String keyName : tk.keys()) {
+      ConfigReader k = tk.childQuoted(keyName);
+      k.allowOnly("algorithm", "secret");
+      TsigAlgorithm alg = k.choice("algorithm", TsigAlgorithm.class, TsigAlgorithm.HMAC_SHA256);
+      String secret = k.string("secret", "").trim();
+      try {
+        if (Base64.getDecoder().decode(secret).length < 16) {
+          k.problem("secret", "must be base64 of at least 16 bytes");
+        }
+      } catch (IllegalArgumentException e) {
+        k.problem("secret", "not base64 (generate one with tsig-keygen)");
+      }
+      String abs = TrafficParser.absolute(keyName);
+      keys.put(abs, new TsigKeySpec(abs, ConfigReader.yamlName(alg), secret));
+    }
+    return keys;
+  }
+
   /** The {@code tcp} section (RFC 7766 sections 6.2.3 and 10); README "Configuration". */
   private static TcpSpec tcp(ConfigReader tcp) {
-    tcp.allowOnly(
-        Set.of(
-            "max_connections",
-            "max_per_client",
-            "idle_timeout",
-            "busy_idle_timeout",
-            "message_timeout"));
-    int max = tcp.intIn("max_connections", 1, 100_000, 1000);
-    int perClient = tcp.intIn("max_per_client", 1, 100_000, 100);
-    Duration idle =
-        tcp.duration(
-            "idle_timeout", Duration.ofMillis(100), Duration.ofMinutes(10), Duration.ofSeconds(10));
-    Duration busyIdle =
-        tcp.duration(
-            "busy_idle_timeout",
-            Duration.ofMillis(100),
-            Duration.ofMinutes(10),
-            Duration.ofSeconds(1));
-    Duration message =
-        tcp.duration(
-            "message_timeout",
-            Duration.ofMillis(100),
-            Duration.ofMinutes(1),
-            Duration.ofSeconds(2));
-    return new TcpSpec(max, perClient, idle, busyIdle, message);
+    Duration least = Duration.ofMillis(100);
+    return tcp.record(
+        TcpSpec.class,
+        Field.whole("max_connections", 1, 100_000, 1000),
+        Field.whole("max_per_client", 1, 100_000, 100),
+        Field.duration("idle_timeout", least, Duration.ofMinutes(10), Duration.ofSeconds(10)),
+        Field.duration("busy_idle_timeout", least, Duration.ofMinutes(10), Duration.ofSeconds(1)),
+        Field.duration("message_timeout", least, Duration.ofMinutes(1), Duration.ofSeconds(2)));
   }
 
   /** The {@code rate_limit} section; absent means off. README "Configuration". */
@@ -220,52 +206,39 @@ public final class ConfigLoader {
     if (!root.has("rate_limit")) {
       return RateLimitSpec.OFF;
     }
-    ConfigReader rl = root.child("rate_limit");
-    rl.allowOnly(
-        Set.of("responses_per_second", "window", "slip", "ipv4_prefix", "ipv6_prefix", "exempt"));
-    int rate = 0;
-    if (rl.has("responses_per_second")) {
-      rate = rl.intIn("responses_per_second", 1, 100_000, 0);
-    } else {
-      rl.problem(
-          rl.line("responses_per_second"),
-          rl.key("responses_per_second"),
-          "required when rate_limit is present, a whole number 1..100000");
-    }
-    Duration window =
-        rl.duration("window", Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofSeconds(15));
-    if (window.toMillis() % 1000 != 0) {
-      rl.problem(
-          rl.line("window"),
-          rl.key("window"),
-          "must be whole seconds from 1s to 1h, got '" + rl.string("window", "") + "'");
-    }
-    int slip = rl.intIn("slip", 0, 10, 2);
-    int v4 = rl.intIn("ipv4_prefix", 0, 32, 24);
-    int v6 = rl.intIn("ipv6_prefix", 0, 128, 56);
-    List<Cidr> exempt = new ArrayList<>();
-    for (ConfigReader.Item item : rl.strings("exempt", List.of())) {
-      try {
-        exempt.add(Cidr.parse(item.text()));
-      } catch (ConfigException e) {
-        rl.problem(item, e.getMessage() + "; allowed: an address or address/prefix");
-      }
-    }
-    return new RateLimitSpec(rate, window, slip, v4, v6, exempt);
+    return root.child("rate_limit")
+        .record(
+            RateLimitSpec.class,
+            new Field<>(
+                "responses_per_second",
+                (r, k) ->
+                    r.require(k, "a whole number 1..100000 when rate_limit is present")
+                        ? r.intIn(k, 1, 100_000, 0)
+                        : 0),
+            new Field<>(
+                "window",
+                (r, k) -> {
+                  Duration w =
+                      r.duration(
+                          k, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofSeconds(15));
+                  if (w.toMillis() % 1000 != 0) {
+                    r.problem(
+                        k, "must be whole seconds from 1s to 1h, got '" + r.string(k, "") + "'");
+                  }
+                  return w;
+                }),
+            Field.whole("slip", 0, 10, 2),
+            Field.whole("ipv4_prefix", 0, 32, 24),
+            Field.whole("ipv6_prefix", 0, 128, 56),
+            new Field<>("exempt", (r, k) -> r.each(k, List.of(), Cidr::parse, ADDRESS_OR_PREFIX)));
   }
 
-  /** A section holding one key, {@code allow}: addresses or prefixes, loopback by default. */
-  private static List<Cidr> allowList(ConfigReader section, Set<String> keys) {
+  private static final String ADDRESS_OR_PREFIX = "an address or address/prefix";
+
+  /** A section holding {@code allow}: addresses or prefixes, loopback by default. */
+  private static List<Cidr> allowList(ConfigReader section, String... keys) {
     section.allowOnly(keys);
-    List<Cidr> out = new ArrayList<>();
-    for (ConfigReader.Item item : section.strings("allow", List.of("127.0.0.0/8", "::1/128"))) {
-      try {
-        out.add(Cidr.parse(item.text()));
-      } catch (ConfigException e) {
-        section.problem(item, e.getMessage() + "; allowed: an address or address/prefix");
-      }
-    }
-    return out;
+    return section.each("allow", List.of("127.0.0.0/8", "::1/128"), Cidr::parse, ADDRESS_OR_PREFIX);
   }
 
   /** The configuration used when no file exists: every key at its default. */

@@ -1,5 +1,6 @@
 package dev.meridian.config;
 
+import dev.meridian.config.ConfigReader.Field;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -7,9 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Reads the operators' keys ({@code admin.listen}, {@code admin.token}, {@code admin.token_file},
@@ -38,68 +37,76 @@ final class OperatorsParser {
     String token = token(admin, base);
     if (listen != null && token == null && !listen.getAddress().isLoopbackAddress()) {
       admin.problem(
-          admin.line("listen"),
-          "admin.listen",
+          "listen",
           listen.getAddress().getHostAddress()
               + " is not a loopback address; set admin.token or admin.token_file (a bearer token"
               + " every request must carry), or listen on 127.0.0.1 or ::1");
     }
 
     ConfigReader events = root.child("events");
-    events.allowOnly(Set.of("keep", "webhooks", "timeout"));
+    events.allowOnly("keep", "webhooks", "timeout");
     int keep = events.intIn("keep", 1, 10_000, 200);
-    List<URI> hooks = new ArrayList<>();
-    for (ConfigReader.Item item : events.strings("webhooks", List.of())) {
-      try {
-        URI u = new URI(item.text().trim());
-        if (!Set.of("http", "https").contains(u.getScheme()) || u.getHost() == null) {
-          throw new URISyntaxException(item.text(), "not an absolute http(s) URL");
-        }
-        hooks.add(u);
-      } catch (URISyntaxException e) {
-        events.problem(
-            item, "'" + item.text() + "'; allowed: an http:// or https:// URL with a host");
-      }
-    }
+    List<URI> hooks =
+        events.each(
+            "webhooks",
+            List.of(),
+            OperatorsParser::webhook,
+            "an http:// or https:// URL with a host");
     Duration timeout =
         events.duration(
             "timeout", Duration.ofMillis(100), Duration.ofMinutes(1), Duration.ofSeconds(5));
 
     AdminSpec.QueryLogSpec queryLog = null;
     if (root.has("query_log")) {
-      ConfigReader q = root.child("query_log");
-      q.allowOnly(Set.of("file", "sample", "queue"));
-      String file = q.string("file", "");
-      if (file.isBlank()) {
-        q.problem(q.line("file"), "query_log.file", "required: where the JSON lines go");
-      }
       queryLog =
-          new AdminSpec.QueryLogSpec(
-              base.resolve(file).normalize(),
-              q.intIn("sample", 1, 1_000_000, 1),
-              q.intIn("queue", 1, 1_000_000, 10_000));
+          root.child("query_log")
+              .record(
+                  AdminSpec.QueryLogSpec.class,
+                  new Field<>(
+                      "file",
+                      (r, k) -> {
+                        String file = r.string(k, "");
+                        if (file.isBlank()) {
+                          r.problem(k, "required: where the JSON lines go");
+                        }
+                        return base.resolve(file).normalize();
+                      }),
+                  Field.whole("sample", 1, 1_000_000, 1),
+                  Field.whole("queue", 1, 1_000_000, 10_000));
     }
 
     ConfigReader logging = root.child("logging");
-    logging.allowOnly(Set.of("format"));
+    logging.allowOnly("format");
     boolean json = logging.choice("format", LogFormat.class, LogFormat.TEXT) == LogFormat.JSON;
 
     ConfigReader metrics = root.child("metrics");
-    metrics.allowOnly(Set.of("enabled"));
+    metrics.allowOnly("enabled");
     boolean counting = metrics.bool("enabled", true);
     return new AdminSpec(listen, token, keep, hooks, timeout, queryLog, json, counting);
   }
 
+  /** An absolute http(s) URL with a host. */
+  private static URI webhook(String text) throws ConfigException {
+    try {
+      URI u = new URI(text.trim());
+      if ((u.getScheme() != null && u.getScheme().matches("https?")) && u.getHost() != null) {
+        return u;
+      }
+    } catch (URISyntaxException e) {
+      // reported below, as for any other URL we cannot use
+    }
+    throw new ConfigException("'" + text + "'");
+  }
+
   private static String token(ConfigReader admin, Path base) {
     if (admin.has("token") && admin.has("token_file")) {
-      admin.problem(
-          admin.line("token_file"), "admin.token_file", "give token or token_file, not both");
+      admin.problem("token_file", "give token or token_file, not both");
       return null;
     }
     if (admin.has("token")) {
       String t = admin.string("token", "").trim();
       if (t.length() < 16) {
-        admin.problem(admin.line("token"), "admin.token", "must be at least 16 characters");
+        admin.problem("token", "must be at least 16 characters");
         return null;
       }
       return t;
@@ -110,14 +117,12 @@ final class OperatorsParser {
         String t = Files.readAllLines(f).stream().findFirst().orElse("").trim();
         if (t.length() < 16) {
           admin.problem(
-              admin.line("token_file"),
-              "admin.token_file",
-              f + ": the first line must be a token of at least 16 characters");
+              "token_file", f + ": the first line must be a token of at least 16 characters");
           return null;
         }
         return t;
       } catch (IOException e) {
-        admin.problem(admin.line("token_file"), "admin.token_file", "cannot read " + f + ": " + e);
+        admin.problem("token_file", "cannot read " + f + ": " + e);
         return null;
       }
     }

@@ -2,21 +2,15 @@ package dev.meridian.config;
 
 /** The traffic policies a service can use. */
 public enum PolicyKind {
-  ROUND_ROBIN("round-robin"),
-  WEIGHTED("weighted"),
-  STICKY("sticky"),
-  FAILOVER("failover"),
-  GEO("geo"),
-  NEAREST("nearest");
+  ROUND_ROBIN,
+  WEIGHTED,
+  STICKY,
+  FAILOVER,
+  GEO,
+  NEAREST;
 
-  private final String key;
-
-  PolicyKind(String key) {
-    this.key = key;
-  }
-
-  /** As written in YAML. */
+  /** As written in YAML: {@code round-robin}. */
   public String key() {
-    return key;
+    return ConfigReader.yamlName(this);
   }
 }

@@ -1,6 +1,8 @@
 package dev.meridian.config;
 
+import dev.meridian.config.ConfigReader.Field;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,10 +10,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Reads the {@code regions}, {@code geo}, {@code services} and {@code rotate} keys. */
 final class TrafficParser {
-  private static final Set<String> TIERS = Set.of("l4", "l7");
+  /** The tiers a region may have, as YAML writes them. */
+  enum Tier {
+    L4,
+    L7
+  }
+
   private static final Set<String> CONTINENTS = Set.of("AF", "AN", "AS", "EU", "NA", "OC", "SA");
 
   private TrafficParser() {}
@@ -27,16 +35,18 @@ final class TrafficParser {
         services.add(spec);
       }
     }
-    ConfigReader h = root.child("health");
-    h.allowOnly(Set.of("publish_interval", "state_file"));
     HealthSpec health =
-        new HealthSpec(
-            h.duration(
-                "publish_interval",
-                java.time.Duration.ZERO,
-                java.time.Duration.ofSeconds(10),
-                java.time.Duration.ofMillis(100)),
-            base.resolve(h.string("state_file", "meridian.state")).normalize());
+        root.child("health")
+            .record(
+                HealthSpec.class,
+                Field.duration(
+                    "publish_interval",
+                    Duration.ZERO,
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(100)),
+                new Field<>(
+                    "state_file",
+                    (r, k) -> base.resolve(r.string(k, "meridian.state")).normalize()));
     boolean rotate = root.bool("rotate", true);
     Map<String, Boolean> rotateZones = new HashMap<>();
     ConfigReader rz = root.child("rotate_zones");
@@ -56,19 +66,15 @@ final class TrafficParser {
     ConfigReader all = root.child("regions");
     for (String name : all.keys()) {
       ConfigReader r = all.childQuoted(name);
-      r.allowOnly(Set.of("location", "l4", "l7"));
+      r.allowOnly("location", "l4", "l7");
       ConfigReader loc = r.child("location");
-      loc.allowOnly(Set.of("lat", "lon"));
-      if (!r.has("location")) {
-        r.problem(
-            r.line("location"),
-            r.path() + ".location",
-            "every region needs a location {lat: DEGREES, lon: DEGREES} for nearest routing");
-      }
+      loc.allowOnly("lat", "lon");
+      r.require("location", "every region needs a location {lat: DEGREES, lon: DEGREES}");
       double lat = loc.doubleIn("lat", -90, 90, 0);
       double lon = loc.doubleIn("lon", -180, 180, 0);
       Map<String, TierSpec> tiers = new HashMap<>();
-      for (String tier : TIERS) {
+      for (Tier t : Tier.values()) {
+        String tier = ConfigReader.yamlName(t);
         if (r.has(tier)) {
           tiers.put(tier, tier(r, tier));
         }
@@ -84,12 +90,11 @@ final class TrafficParser {
   /** A tier: a list of endpoints, or {@code {endpoints: [...], check: {...}, min_up: 0.5}}. */
   private static TierSpec tier(ConfigReader region, String tier) {
     CheckSpec dflt = tier.equals("l4") ? CheckSpec.tcpDefault() : CheckSpec.httpDefault();
-    String path = region.path() + "." + tier;
     List<EndpointSpec> eps;
     double minUp = 0.5;
     if (region.raw(tier) instanceof YamlNode.Mapping) {
       ConfigReader t = region.child(tier);
-      t.allowOnly(Set.of("endpoints", "check", "min_up"));
+      t.allowOnly("endpoints", "check", "min_up");
       CheckSpec check = CheckParser.parse(t, "check", dflt);
       eps = t.has("endpoints") ? endpoints(t, "endpoints", check) : List.of();
       minUp = t.doubleIn("min_up", 0.0, 1.0, 0.5);
@@ -97,7 +102,7 @@ final class TrafficParser {
       eps = endpoints(region, tier, dflt);
     }
     if (eps.isEmpty()) {
-      region.problem(region.line(tier), path, "must list at least one endpoint");
+      region.problem(tier, "must list at least one endpoint");
     }
     return new TierSpec(eps, minUp);
   }
@@ -109,12 +114,9 @@ final class TrafficParser {
   static List<EndpointSpec> endpoints(ConfigReader parent, String key, CheckSpec inherited) {
     List<EndpointSpec> out = new ArrayList<>();
     YamlNode raw = parent.raw(key);
-    String path = parent.path().isEmpty() ? key : parent.path() + "." + key;
+    String path = parent.key(key);
     if (!(raw instanceof YamlNode.Sequence seq)) {
-      parent.problem(
-          raw == null ? 1 : raw.line(),
-          path,
-          "must be a list of endpoints: addresses, or {address: A, weight: W}");
+      parent.problem(key, "must be a list of endpoints: addresses, or {address: A, weight: W}");
       return out;
     }
     for (int i = 0; i < seq.items().size(); i++) {
@@ -129,13 +131,12 @@ final class TrafficParser {
         address = s.text();
       } else {
         ConfigReader m = parent.at(at, item);
-        m.allowOnly(Set.of("address", "weight", "check"));
+        m.allowOnly("address", "weight", "check");
         address = m.string("address", null);
         weight = m.intIn("weight", 1, 1000, 1);
         own = m.has("check");
         check = CheckParser.parse(m, "check", inherited);
-        if (address == null) {
-          m.problem(line, at + ".address", "missing; an IPv4 or IPv6 address");
+        if (!m.require("address", "an IPv4 or IPv6 address") || address == null) {
           continue;
         }
       }
@@ -149,15 +150,14 @@ final class TrafficParser {
   }
 
   private static GeoSpec geo(ConfigReader g, Path base, Map<String, RegionSpec> regions) {
-    g.allowOnly(Set.of("database", "countries", "continents", "default"));
+    g.allowOnly("database", "countries", "continents", "default");
     String db = g.string("database", null);
     Map<String, RouteSpec> countries = new HashMap<>();
     ConfigReader cs = g.child("countries");
     for (String code : cs.keys()) {
       if (!code.matches("[A-Z]{2}(-[A-Z0-9]{1,3})?")) {
         cs.problem(
-            cs.line(code),
-            cs.key(code),
+            code,
             "not a country code; allowed: ISO 3166-1 alpha-2 such as GB, or a subdivision such as US-CA");
       }
       countries.put(code, route(cs, code, regions));
@@ -167,10 +167,7 @@ final class TrafficParser {
     for (String code : ct.keys()) {
       if (!CONTINENTS.contains(code)) {
         ct.problem(
-            ct.line(code),
-            ct.key(code),
-            "not a continent code; allowed: "
-                + String.join(", ", new java.util.TreeSet<>(CONTINENTS)));
+            code, "not a continent code; allowed: " + String.join(", ", new TreeSet<>(CONTINENTS)));
       }
       continents.put(code, route(ct, code, regions));
     }
@@ -198,7 +195,7 @@ final class TrafficParser {
       names.add(item.text());
     }
     if (names.isEmpty()) {
-      parent.problem(parent.line(key), parent.key(key), "must be nearest or a list of regions");
+      parent.problem(key, "must be nearest or a list of regions");
     }
     return new RouteSpec(false, names);
   }
@@ -207,54 +204,33 @@ final class TrafficParser {
       ConfigReader all, String name, Map<String, RegionSpec> regions, GeoSpec geo) {
     ConfigReader s = all.childQuoted(name);
     s.allowOnly(
-        Set.of(
-            "policy",
-            "tier",
-            "endpoints",
-            "regions",
-            "pools",
-            "ttl",
-            "max_answers",
-            "virtual_nodes",
-            "check",
-            "when_all_down",
-            "degraded_ttl"));
+        "policy",
+        "tier",
+        "endpoints",
+        "regions",
+        "pools",
+        "ttl",
+        "max_answers",
+        "virtual_nodes",
+        "check",
+        "when_all_down",
+        "degraded_ttl");
     String where = s.file() + ":" + all.line(name);
-    PolicyKind kind = null;
-    String p = s.string("policy", null);
-    for (PolicyKind k : PolicyKind.values()) {
-      if (k.key().equals(p)) {
-        kind = k;
-      }
-    }
+    PolicyKind kind = s.choice("policy", PolicyKind.class, null);
     if (kind == null) {
-      s.problem(
-          s.line("policy"),
-          s.path() + ".policy",
-          (p == null ? "missing" : "'" + p + "'")
-              + "; allowed: round-robin, weighted, sticky, failover, geo, nearest");
+      s.require("policy", "one of " + ConfigReader.allowed(PolicyKind.class));
       return null; // nothing else about this service can be judged without its policy
     }
     boolean ttlSet = s.has("ttl");
     long ttl = s.intIn("ttl", 0, 86_400, 30);
     long degradedTtl = s.intIn("degraded_ttl", 0, 86_400, (int) Math.min(ttl, 10));
-    WhenAllDown whenAllDown = WhenAllDown.FAIL_OPEN;
-    String wad = s.string("when_all_down", "fail-open");
-    switch (wad) {
-      case "fail-open" -> whenAllDown = WhenAllDown.FAIL_OPEN;
-      case "static" -> whenAllDown = WhenAllDown.STATIC;
-      case "nodata" -> whenAllDown = WhenAllDown.NODATA;
-      default ->
-          s.problem(
-              s.line("when_all_down"),
-              s.path() + ".when_all_down",
-              "'" + wad + "'; allowed: fail-open, static, nodata");
-    }
+    WhenAllDown whenAllDown = s.choice("when_all_down", WhenAllDown.class, WhenAllDown.FAIL_OPEN);
     CheckSpec check = s.has("check") ? CheckParser.parse(s, "check", CheckSpec.NONE) : null;
     CheckSpec poolCheck = check == null ? CheckSpec.NONE : check;
     int max = s.intIn("max_answers", 1, 64, 8);
     int vnodes = s.intIn("virtual_nodes", 1, 1000, 150);
-    String tier = s.string("tier", null);
+    Tier tierKind = s.choice("tier", Tier.class, null);
+    String tier = tierKind == null ? null : ConfigReader.yamlName(tierKind);
     List<EndpointSpec> endpoints =
         s.has("endpoints") ? endpoints(s, "endpoints", poolCheck) : List.of();
     List<String> regionNames = new ArrayList<>();
@@ -271,27 +247,26 @@ final class TrafficParser {
       for (int i = 0; i < seq.items().size(); i++) {
         ConfigReader holder =
             s.at(
-                s.path() + ".pools[" + i + "]",
+                s.key("pools") + "[" + i + "]",
                 new YamlNode.Mapping(
                     Map.of("endpoints", seq.items().get(i)), seq.items().get(i).line()));
         pools.add(endpoints(holder, "endpoints", poolCheck));
       }
     } else if (s.has("pools")) {
-      s.problem(s.line("pools"), s.path() + ".pools", "must be a list of endpoint lists");
+      s.problem("pools", "must be a list of endpoint lists");
     }
     boolean byTier =
         kind == PolicyKind.GEO
             || kind == PolicyKind.NEAREST
             || (kind == PolicyKind.FAILOVER && pools.isEmpty());
     if (byTier) {
-      if (tier == null || !TIERS.contains(tier)) {
-        s.problem(
-            s.line("tier"),
-            s.path() + ".tier",
-            (tier == null ? "missing" : "'" + tier + "'")
-                + "; policy "
+      if (tier == null) {
+        s.require(
+            "tier",
+            "policy "
                 + kind.key()
-                + " draws from a region tier: l4 or l7");
+                + " draws from a region tier: "
+                + ConfigReader.allowed(Tier.class));
       } else {
         checkTier(
             s,
@@ -300,15 +275,12 @@ final class TrafficParser {
             regions);
       }
       if ((kind == PolicyKind.GEO || kind == PolicyKind.NEAREST) && geo.database() == null) {
-        s.problem(
-            s.line("policy"),
-            s.path() + ".policy",
-            "policy " + kind.key() + " needs geo.database (a MaxMind-format file)");
+        s.problem("policy", "policy " + kind.key() + " needs geo.database (a MaxMind-format file)");
       }
       if (kind == PolicyKind.FAILOVER && regionNames.isEmpty()) {
         s.problem(
             s.line("policy"),
-            s.path() + ".regions",
+            s.key("regions"),
             "failover needs regions (with tier) or pools, in order of preference");
       }
     } else if (endpoints.isEmpty()
@@ -316,7 +288,7 @@ final class TrafficParser {
         && kind != PolicyKind.ROUND_ROBIN) {
       s.problem(
           s.line("policy"),
-          s.path() + ".endpoints",
+          s.key("endpoints"),
           "policy " + kind.key() + " needs a non-empty list of endpoints");
     }
     return new ServiceSpec(
@@ -342,9 +314,7 @@ final class TrafficParser {
       RegionSpec region = regions.get(r);
       if (region != null && !region.tiers().containsKey(tier)) {
         s.problem(
-            s.line("tier"),
-            s.path() + ".tier",
-            "region " + r + " has no " + tier + " tier; give it one or use another tier");
+            "tier", "region " + r + " has no " + tier + " tier; give it one or use another tier");
       }
     }
   }

@@ -29,7 +29,7 @@ public final class MaxMindLocator implements GeoLocator, Closeable {
     this.file = file;
     this.countries = countries;
     this.description =
-        reader.getMetadata().getDatabaseType() + ", built " + reader.getMetadata().getBuildDate();
+        reader.getMetadata().databaseType() + ", built " + reader.getMetadata().buildTime();
   }
 
   /** Opens {@code file}; fails with a readable message when it is not a MaxMind DB. */
@@ -89,9 +89,9 @@ public final class MaxMindLocator implements GeoLocator, Closeable {
       // a corrupt region of the file: treat as unknown for this host only
       return Location.unknown(a.getAddress().length * 8, a.getHostAddress());
     }
-    Network n = r.getNetwork();
-    String network = n.getNetworkAddress().getHostAddress() + "/" + n.getPrefixLength();
-    return place(r.getData(), n.getPrefixLength(), network);
+    Network n = r.network();
+    String network = n.networkAddress().getHostAddress() + "/" + n.prefixLength();
+    return place(r.data(), n.prefixLength(), network);
   }
 
   /**
@@ -146,7 +146,7 @@ public final class MaxMindLocator implements GeoLocator, Closeable {
   public void walk(NetworkVisitor visitor) {
     Map<Integer, Location> places = new HashMap<>();
     Location unknown = Location.unknown(0, "unknown");
-    boolean v6 = reader.getMetadata().getIpVersion() == 6;
+    boolean v6 = reader.getMetadata().ipVersion() == 6;
     try {
       TreeWalk.walk(
           file,
@@ -182,7 +182,7 @@ public final class MaxMindLocator implements GeoLocator, Closeable {
           v6
               ? java.net.Inet6Address.getByAddress(null, b, -1)
               : InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16));
-      return place(reader.getRecord(a, GeoRecord.class).getData(), 0, "walk");
+      return place(reader.getRecord(a, GeoRecord.class).data(), 0, "walk");
     } catch (IOException e) {
       return Location.unknown(0, "unreadable record");
     }

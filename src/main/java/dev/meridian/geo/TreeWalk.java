@@ -250,25 +250,21 @@ final class TreeWalk {
 
   /** Child {@code side} (0 left, 1 right) of {@code node}. */
   private int record(int node, int side) {
-    switch (recordSize) {
-      case 24:
-        {
-          int o = node * 6 + side * 3;
-          return u8(o) << 16 | u8(o + 1) << 8 | u8(o + 2);
-        }
-      case 28:
-        {
-          int o = node * 7;
-          int middle = u8(o + 3);
-          return side == 0
-              ? (middle & 0xF0) << 20 | u8(o) << 16 | u8(o + 1) << 8 | u8(o + 2)
-              : (middle & 0x0F) << 24 | u8(o + 4) << 16 | u8(o + 5) << 8 | u8(o + 6);
-        }
-      case 32:
-        return tree.getInt(node * 8 + side * 4);
-      default:
-        throw new IllegalStateException("unsupported record size " + recordSize);
-    }
+    return switch (recordSize) {
+      case 24 -> {
+        int o = node * 6 + side * 3;
+        yield u8(o) << 16 | u8(o + 1) << 8 | u8(o + 2);
+      }
+      case 28 -> {
+        int o = node * 7;
+        int middle = u8(o + 3);
+        yield side == 0
+            ? (middle & 0xF0) << 20 | u8(o) << 16 | u8(o + 1) << 8 | u8(o + 2)
+            : (middle & 0x0F) << 24 | u8(o + 4) << 16 | u8(o + 5) << 8 | u8(o + 6);
+      }
+      case 32 -> tree.getInt(node * 8 + side * 4);
+      default -> throw new IllegalStateException("unsupported record size " + recordSize);
+    };
   }
 
   private int u8(int offset) {

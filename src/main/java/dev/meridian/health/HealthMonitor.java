@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +34,7 @@ public final class HealthMonitor implements AutoCloseable {
   private final long publishIntervalMillis;
   private final Consumer<HealthTable> publish;
   private final ScheduledThreadPoolExecutor exec;
+  private final Clock clock; // stamps state changes ("down since"); tests inject their own
   private TcpProber tcp;
   private HttpProber http;
   private OverrideFile.Overrides overrides = OverrideFile.Overrides.NONE;
@@ -61,13 +63,25 @@ public final class HealthMonitor implements AutoCloseable {
       Duration publishInterval,
       Consumer<HealthTable> publish,
       Map<String, State> carried) {
+    this(generation, targets, publishInterval, publish, carried, Clock.systemUTC());
+  }
+
+  /** As above, with the clock that stamps state changes. */
+  public HealthMonitor(
+      long generation,
+      List<Target> targets,
+      Duration publishInterval,
+      Consumer<HealthTable> publish,
+      Map<String, State> carried,
+      Clock clock) {
+    this.clock = clock;
     this.generation = generation;
     this.targets = targets.toArray(new Target[0]);
     this.states = new StateMachine[this.targets.length];
     this.nextDue = new long[this.targets.length];
     this.latencyNanos = new long[this.targets.length];
     Arrays.fill(latencyNanos, -1);
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     for (Target t : this.targets) {
       if (t.check() != null) {
         State c = carried.get(key(t));
@@ -281,7 +295,7 @@ public final class HealthMonitor implements AutoCloseable {
     latencyNanos[t.index()] = nanos;
     listener.checked(t, error == null, nanos);
     StateMachine s = states[t.index()];
-    if (s.record(error, System.currentTimeMillis())) {
+    if (s.record(error, clock.millis())) {
       Check c = t.check();
       LOG.log(
           Level.INFO,

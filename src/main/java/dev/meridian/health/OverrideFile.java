@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -74,9 +73,7 @@ public final class OverrideFile {
     if (n == null) {
       return out;
     }
-    Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
       try {
         out.put(e.getKey(), Forced.valueOf(e.getValue().asText().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException ex) {

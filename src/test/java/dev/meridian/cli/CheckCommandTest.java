@@ -103,12 +103,24 @@ class CheckCommandTest {
     Files.createDirectories(dir.resolve("zones"));
     Files.writeString(
         dir.resolve("zones/example.net.zone"),
-        "$TTL 300\n@ IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\n"
-            + "www IN CNAME ns1\nwww IN TXT \"x\"\nsub IN NS ns.sub\n");
+        """
+        $TTL 300
+        @ IN SOA ns1 h 1 2 3 4 5
+        @ IN NS ns1
+        ns1 IN A 192.0.2.1
+        www IN CNAME ns1
+        www IN TXT "x"
+        sub IN NS ns.sub
+        """);
     Files.writeString(
         dir.resolve("zones/example.org.zone"),
-        "$TTL 300\n@ IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\n"
-            + "www IN A 192.0.2.300\n");
+        """
+        $TTL 300
+        @ IN SOA ns1 h 1 2 3 4 5
+        @ IN NS ns1
+        ns1 IN A 192.0.2.1
+        www IN A 192.0.2.300
+        """);
     Files.writeString(
         dir.resolve("zones/example.com.zone"),
         "$TTL 300\n@ IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\nsub IN NS ns.sub\n");

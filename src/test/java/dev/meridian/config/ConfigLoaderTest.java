@@ -9,6 +9,7 @@ import java.io.StringReader;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -196,13 +197,50 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void choicesListTheirAllowedValuesFromTheEnum() {
+    String e =
+        error(
+            """
+            tsig_keys:
+              k1.example.com: {algorithm: md5, secret: c2VjcmV0c2VjcmV0c2VjcmV0}
+            logging: {format: xml}
+            services:
+              a.example.com: {policy: round-robin, when_all_down: panic, check: {start: sideways}}
+            """);
+    String[] expected = {
+      ":2: tsig_keys.\"k1.example.com\".algorithm: must be one of hmac-sha256, hmac-sha384,"
+          + " hmac-sha512, hmac-sha224, hmac-sha1, got 'md5'",
+      ":3: logging.format: must be one of text, json, got 'xml'",
+      ":5: services.\"a.example.com\".when_all_down: must be one of fail-open, static, nodata,"
+          + " got 'panic'",
+      ":5: services.\"a.example.com\".check.start: must be one of up, down, got 'sideways'",
+    };
+    for (String x : expected) {
+      assertTrue(e.contains(FILE + x), x + " not in:\n" + e);
+    }
+  }
+
+  @Test
+  void recordReaderRejectsAFieldThatIsNotItsComponent() {
+    ConfigReader r =
+        ConfigReader.root("f.yaml", new YamlNode.Mapping(java.util.Map.of(), 1), new ArrayList<>());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            r.record(
+                HealthSpec.class,
+                ConfigReader.Field.whole("state_file", 0, 1, 0),
+                ConfigReader.Field.whole("publish_interval", 0, 1, 0)));
+  }
+
+  @Test
   void rateLimitNeedsItsRate() {
     String e = error("rate_limit:\n  window: 10s\n");
     assertTrue(
         e.contains(
             FILE
-                + ":2: rate_limit.responses_per_second: required when rate_limit is present,"
-                + " a whole number 1..100000"),
+                + ":2: rate_limit.responses_per_second: required: a whole number 1..100000 when"
+                + " rate_limit is present"),
         e);
   }
 

@@ -42,27 +42,25 @@ class MmdbWriterTest {
     w.insert(InetAddress.getByName("192.0.2.128"), 25, country("CA", "NA")); // splits the /24
     Path f = write(w);
     try (Reader r = new Reader(f.toFile())) {
-      assertEquals("Test-Country", r.getMetadata().getDatabaseType());
-      assertEquals(6, r.getMetadata().getIpVersion());
+      assertEquals("Test-Country", r.getMetadata().databaseType());
+      assertEquals(6, r.getMetadata().ipVersion());
       DatabaseRecord<?> gb = r.getRecord(InetAddress.getByName("81.2.69.142"), Map.class);
-      assertEquals(country("GB", "EU"), gb.getData());
-      assertEquals(24, gb.getNetwork().getPrefixLength(), "IPv4 prefixes are reported as IPv4");
+      assertEquals(country("GB", "EU"), gb.data());
+      assertEquals(24, gb.network().prefixLength(), "IPv4 prefixes are reported as IPv4");
       DatabaseRecord<?> jp = r.getRecord(InetAddress.getByName("2001:db8:ffff::1"), Map.class);
-      assertEquals(country("JP", "AS"), jp.getData());
-      assertEquals(32, jp.getNetwork().getPrefixLength());
+      assertEquals(country("JP", "AS"), jp.data());
+      assertEquals(32, jp.network().prefixLength());
       assertEquals(country("US", "NA"), r.get(InetAddress.getByName("192.0.2.1"), Map.class));
       DatabaseRecord<?> ca = r.getRecord(InetAddress.getByName("192.0.2.200"), Map.class);
-      assertEquals(country("CA", "NA"), ca.getData());
-      assertEquals(25, ca.getNetwork().getPrefixLength());
+      assertEquals(country("CA", "NA"), ca.data());
+      assertEquals(25, ca.network().prefixLength());
       DatabaseRecord<?> none = r.getRecord(InetAddress.getByName("8.8.8.8"), Map.class);
-      assertNull(none.getData());
-      assertTrue(none.getNetwork().getPrefixLength() <= 8, "empty space reports a wide network");
+      assertNull(none.data());
+      assertTrue(none.network().prefixLength() <= 8, "empty space reports a wide network");
     }
     try (DatabaseReader geoip2 = new DatabaseReader.Builder(f.toFile()).build()) {
-      assertEquals(
-          "GB", geoip2.country(InetAddress.getByName("81.2.69.1")).getCountry().getIsoCode());
-      assertEquals(
-          "AS", geoip2.country(InetAddress.getByName("2001:db8::9")).getContinent().getCode());
+      assertEquals("GB", geoip2.country(InetAddress.getByName("81.2.69.1")).country().isoCode());
+      assertEquals("AS", geoip2.country(InetAddress.getByName("2001:db8::9")).continent().code());
     }
   }
 
@@ -76,11 +74,9 @@ class MmdbWriterTest {
     assertEquals(2, w.distinctValues(), "data written once per distinct value");
     try (Reader r = new Reader(write(w).toFile())) {
       assertEquals(
-          23,
-          r.getRecord(InetAddress.getByName("10.0.0.5"), Map.class).getNetwork().getPrefixLength());
+          23, r.getRecord(InetAddress.getByName("10.0.0.5"), Map.class).network().prefixLength());
       assertEquals(
-          24,
-          r.getRecord(InetAddress.getByName("10.0.2.5"), Map.class).getNetwork().getPrefixLength());
+          24, r.getRecord(InetAddress.getByName("10.0.2.5"), Map.class).network().prefixLength());
     }
   }
 

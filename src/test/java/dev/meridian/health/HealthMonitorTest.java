@@ -1,5 +1,6 @@
 package dev.meridian.health;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,10 +12,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -24,14 +29,30 @@ import org.junit.jupiter.api.io.TempDir;
 /** Real probes against real loopback backends, started and stopped inside the tests. */
 class HealthMonitorTest {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+  private static final InetAddress SECOND = address(127, 0, 0, 2);
+
+  private static InetAddress address(int... b) {
+    try {
+      return InetAddress.getByAddress(
+          new byte[] {(byte) b[0], (byte) b[1], (byte) b[2], (byte) b[3]});
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   @TempDir Path dir;
 
   private final LinkedBlockingQueue<HealthTable> published = new LinkedBlockingQueue<>();
 
   private static Check check(Check.Kind kind, int port, String path, String body, long timeout) {
+    return check(LOOPBACK, kind, port, path, body, timeout);
+  }
+
+  private static Check check(
+      InetAddress at, Check.Kind kind, int port, String path, String body, long timeout) {
     return new Check(
         kind,
-        new InetSocketAddress(LOOPBACK, port),
+        new InetSocketAddress(at, port),
         path,
         Set.of(200),
         body,
@@ -72,45 +93,85 @@ class HealthMonitorTest {
     return s;
   }
 
-  @Test
-  void tcpCheckGoesDownWhenTheListenerStopsAndBackUpAfterRiseSuccesses() throws Exception {
-    ServerSocket listener = new ServerSocket(0, 50, LOOPBACK);
-    int port = listener.getLocalPort();
-    Thread acceptor =
+  /**
+   * A listening socket on {@code 127.0.0.2:port} that accepts and closes; {@code port} is held on
+   * 127.0.0.1 by the caller's reservation, so no other process can take it (a wildcard bind
+   * conflicts) while this one is stopped and started again.
+   */
+  private static ServerSocket acceptor(int port) throws Exception {
+    ServerSocket s = new ServerSocket();
+    s.setReuseAddress(true);
+    s.bind(new InetSocketAddress(SECOND, port), 50);
+    Thread th =
         new Thread(
             () -> {
-              while (!listener.isClosed()) {
+              while (!s.isClosed()) {
                 try {
-                  listener.accept().close();
+                  s.accept().close();
                 } catch (java.io.IOException e) {
                   return; // closed by the test
                 }
               }
             });
-    acceptor.start();
-    Target t = new Target(0, "127.0.0.1", Set.of(), check(Check.Kind.TCP, port, "/", null, 200));
-    try (HealthMonitor m = new HealthMonitor(1, List.of(t), Duration.ZERO, published::add)) {
-      m.start();
-      listener.close();
-      HealthTable down = await(x -> !x.isUp(0));
-      assertTrue(down.describe(0).contains("connection refused"), down.describe(0));
-      try (ServerSocket again = new ServerSocket()) {
-        again.setReuseAddress(true);
-        again.bind(new InetSocketAddress(LOOPBACK, port));
-        Thread a2 =
-            new Thread(
-                () -> {
-                  while (!again.isClosed()) {
-                    try {
-                      again.accept().close();
-                    } catch (java.io.IOException e) {
-                      return;
-                    }
-                  }
-                });
-        a2.start();
-        HealthTable up = await(x -> x.isUp(0));
-        assertTrue(up.describe(0).startsWith("up since"), up.describe(0));
+    th.setDaemon(true);
+    th.start();
+    return s;
+  }
+
+  private static Target tcpTarget(int port) {
+    return new Target(
+        0, "127.0.0.2", Set.of(), check(SECOND, Check.Kind.TCP, port, "/", null, 200));
+  }
+
+  @Test
+  void tcpCheckGoesDownWhenTheListenerStopsAndBackUpAfterRiseSuccesses() throws Exception {
+    try (ServerSocket reservation = new ServerSocket(0, 1, LOOPBACK)) {
+      int port = reservation.getLocalPort();
+      ServerSocket listener = acceptor(port);
+      Target t = tcpTarget(port);
+      try (HealthMonitor m = new HealthMonitor(1, List.of(t), Duration.ZERO, published::add)) {
+        m.start();
+        listener.close();
+        HealthTable down = await(x -> !x.isUp(0));
+        assertTrue(down.describe(0).contains("connection refused"), down.describe(0));
+        ServerSocket again = acceptor(port);
+        try {
+          HealthTable up = await(x -> x.isUp(0));
+          assertTrue(up.describe(0).startsWith("up since"), up.describe(0));
+        } finally {
+          again.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void stateChangesAreStampedByTheInjectedClock() throws Exception {
+    Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+    try (ServerSocket reservation = new ServerSocket(0, 1, LOOPBACK)) {
+      // nothing listens on 127.0.0.2:port, and the reservation keeps it so: connection refused
+      Target t = tcpTarget(reservation.getLocalPort());
+      CompletableFuture<String> change = new CompletableFuture<>();
+      try (HealthMonitor m =
+          new HealthMonitor(
+              1,
+              List.of(t),
+              Duration.ZERO,
+              published::add,
+              Map.of(),
+              Clock.fixed(t0, ZoneOffset.UTC))) {
+        m.listen(
+            new HealthMonitor.Listener() {
+              @Override
+              public void changed(Target target, boolean up, String cause) {
+                change.complete((up ? "up: " : "down: ") + cause);
+              }
+            });
+        m.start();
+        String cause = change.get(10, TimeUnit.SECONDS);
+        assertTrue(cause.startsWith("down: ") && cause.endsWith("(2 in a row)"), cause);
+        HealthMonitor.State s = m.states().get(HealthMonitor.key(t));
+        assertEquals(t0.toEpochMilli(), s.since(), "the change is stamped by the injected clock");
       }
     }
   }
@@ -147,8 +208,9 @@ class HealthMonitorTest {
             new Target(4, "e", Set.of(), null));
     try (HealthMonitor m = new HealthMonitor(1, targets, Duration.ZERO, published::add)) {
       m.start();
-      HealthTable t = await(x -> !x.isUp(1) && !x.isUp(2) && !x.isUp(3));
-      assertTrue(t.isUp(0), t.describe(0));
+      // the answering backend is awaited up too: on a loaded machine one of its checks may time
+      // out on the way, and the table this test wants comes later
+      HealthTable t = await(x -> x.isUp(0) && !x.isUp(1) && !x.isUp(2) && !x.isUp(3));
       assertTrue(t.describe(1).contains("HTTP 503"), t.describe(1));
       assertTrue(t.describe(2).contains("body mismatch"), t.describe(2));
       assertTrue(t.describe(3).contains("timeout"), t.describe(3));

@@ -1,5 +1,11 @@
 package dev.meridian.it;
 
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assertions;
@@ -24,5 +30,41 @@ public final class Tools {
       Assumptions.abort(why);
     }
     return p;
+  }
+
+  /**
+   * A port held for a child process (knotd, a second meridian) to bind on 127.0.0.1, over TCP and
+   * UDP: these sockets hold it at 127.0.0.10, so while they stay open no wildcard bind can take the
+   * port and Linux gives it to no outgoing socket as its ephemeral port, yet 127.0.0.1:port is free
+   * for the child, now and after the child is killed and restarted. Close it after the child.
+   */
+  public record Reservation(ServerSocket tcp, DatagramSocket udp) implements Closeable {
+    public int port() {
+      return tcp.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      udp.close();
+      tcp.close();
+    }
+  }
+
+  public static Reservation reservePort() throws IOException {
+    InetAddress holder = InetAddress.getByName("127.0.0.10");
+    InetAddress child = InetAddress.getLoopbackAddress();
+    for (int attempt = 0; attempt < 20; attempt++) {
+      ServerSocket tcp = new ServerSocket(0, 1, holder);
+      int port = tcp.getLocalPort();
+      // port 0 on 127.0.0.10 may pick a port someone uses on 127.0.0.1 only: check it is free there
+      try {
+        new ServerSocket(port, 1, child).close();
+        new DatagramSocket(new InetSocketAddress(child, port)).close();
+        return new Reservation(tcp, new DatagramSocket(new InetSocketAddress(holder, port)));
+      } catch (IOException taken) {
+        tcp.close(); // in use: try another
+      }
+    }
+    throw new IOException("no port free on both 127.0.0.1 and 127.0.0.10 in 20 tries");
   }
 }

@@ -172,11 +172,8 @@ class UpdateIT {
     Path dir = Files.createTempDirectory("meridian-crash");
     Files.createDirectories(dir.resolve("zones"));
     Files.copy(zoneFile(), dir.resolve("zones/example.net.zone"));
-    int port;
-    try (java.net.ServerSocket p =
-        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = p.getLocalPort();
-    }
+    Tools.Reservation reservation = Tools.reservePort(); // held across the kill and restart
+    int port = reservation.port();
     Path config = dir.resolve("meridian.yaml");
     Files.writeString(
         config, "listen: [127.0.0.1:" + port + "]\nadmin: {listen: 127.0.0.1:0}\n" + YAML);
@@ -221,6 +218,7 @@ class UpdateIT {
     } finally {
       p.destroy();
       p.waitFor(10, TimeUnit.SECONDS);
+      reservation.close();
     }
   }
 
