@@ -236,13 +236,7 @@ public final class AdminServer implements AutoCloseable {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("action", action);
     m.put(endpoint != null ? "endpoint" : "region", endpoint != null ? endpoint : region);
-    m.put(
-        "overrides",
-        Map.of(
-            "endpoints",
-            StatusReport.names(now.endpoints()),
-            "regions",
-            StatusReport.names(now.regions())));
+    m.put("overrides", StatusReport.overrides(now.endpoints(), now.regions()));
     send(x, 200, m);
   }
 

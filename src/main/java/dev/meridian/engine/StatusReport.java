@@ -85,9 +85,7 @@ public final class StatusReport {
     }
     out.put("regions", regions);
     out.put("services", services(s, health));
-    out.put(
-        "overrides",
-        Map.of("endpoints", names(overrides.endpoints()), "regions", names(overrides.regions())));
+    out.put("overrides", overrides(overrides.endpoints(), overrides.regions()));
     Reloader.Outcome last = reloader.last();
     Map<String, Object> reload = new LinkedHashMap<>();
     reload.put("at", last.at().toString());
@@ -239,6 +237,18 @@ public final class StatusReport {
     Map<String, Long> base = samples.peekFirst().byRegion();
     Map<String, Long> out = new HashMap<>();
     totals.forEach((k, v) -> out.put(k, Math.max(0, v - base.getOrDefault(k, 0L))));
+    return out;
+  }
+
+  /**
+   * The overrides as shown by /status and the health API: endpoints, then regions, in this order
+   * every time (a {@code Map.of} would change it from one run to the next).
+   */
+  public static Map<String, Object> overrides(
+      Map<String, Forced> endpoints, Map<String, Forced> regions) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("endpoints", names(endpoints));
+    out.put("regions", names(regions));
     return out;
   }
 
