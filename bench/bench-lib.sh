@@ -87,7 +87,7 @@ wait_answer() {
   local deadline
   deadline=$(echo "$(now) + $limit" | bc)
   while :; do
-    got=$(kdig @127.0.0.1 -p "$port" +retry=0 +timeout=1 +short "$name" "$type" 2>/dev/null | head -1)
+    got=$(kdig @127.0.0.1 -p "$port" +retry=0 +timeout=1 +short "$name" "$type" 2>/dev/null | head -1 || true) # no answer yet: retry (set -e)
     if [ "$got" = "$want" ]; then
       echo "$(now) - $t0" | bc | awk '{printf "%.2f", $1}'
       return 0

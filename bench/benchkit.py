@@ -282,12 +282,20 @@ def log_since(path, zero, pattern):
     rx = re.compile(pattern)
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
-            m = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) (.*)", line.rstrip("\n"))
-            if not m or not rx.search(m.group(2)):
+            # the stamp is local time, or carries its offset (+0000) since the log names its zone
+            m = re.match(
+                r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})([+-]\d{4})? (.*)", line.rstrip("\n")
+            )
+            if not m or not rx.search(m.group(3)):
                 continue
-            t = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp()
+            if m.group(2):
+                t = datetime.datetime.strptime(
+                    m.group(1) + m.group(2), "%Y-%m-%d %H:%M:%S.%f%z"
+                ).timestamp()
+            else:
+                t = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp()
             if t >= zero - 0.5:
-                print(f"{t - zero:+.2f}s {m.group(2)}")
+                print(f"{t - zero:+.2f}s {m.group(3)}")
 
 
 def med(values):

@@ -103,12 +103,14 @@ start_knot() {
   started+=("$knot_pid")
 }
 # reloads_pending: Meridian reloads started since $t_reload (the SIGHUP, and one per "files
-# changed" line) less those done.
+# changed" line) less those ended.
 reloads_pending() {
   local log started done
-  log=$(benchkit log-since "$work/m/log" "$t_reload" 'files changed|reload done')
+  log=$(benchkit log-since "$work/m/log" "$t_reload" 'files changed|reload done|nothing changed|reload abandoned')
   started=$((1 + $(grep -c 'files changed' <<<"$log" || true)))
-  done=$(grep -c 'reload done' <<<"$log" || true)
+  # a reload ends in "reload done", or "nothing changed" (the watcher's second look at a file the
+  # SIGHUP already loaded), or "reload abandoned"
+  done=$(grep -cE 'reload done|nothing changed|reload abandoned' <<<"$log" || true)
   echo $((started - done))
 }
 stop_pid() {

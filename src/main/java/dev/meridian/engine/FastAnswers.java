@@ -136,12 +136,50 @@ public final class FastAnswers {
     out[2] = (byte) ((out[2] & 0xFE) | (q.rd ? 1 : 0));
   }
 
+  /** A response compared and hashed without its question name (offset 12, {@code skip} octets). */
+  private static final class SharedKey {
+    private final byte[] bytes;
+    private final int skip;
+    private final int hash;
+
+    SharedKey(byte[] bytes, int skip) {
+      this.bytes = bytes;
+      this.skip = skip;
+      int h = skip;
+      for (int i = 0; i < bytes.length; i++) {
+        if (i < 12 || i >= 12 + skip) {
+          h = 31 * h + bytes[i];
+        }
+      }
+      this.hash = h;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof SharedKey k) || k.skip != skip || k.bytes.length != bytes.length) {
+        return false;
+      }
+      int end = 12 + skip;
+      return Arrays.equals(bytes, 0, 12, k.bytes, 0, 12)
+          && Arrays.equals(bytes, end, bytes.length, k.bytes, end, bytes.length);
+    }
+  }
+
   /** Renders one zone's responses with the general path's own lookup. Confined to the builder. */
   private static final class Encoder {
     private final ZoneIndex index;
     private final Zone zone;
     private final LookupOptions options;
     private final Predicate<Name> managed;
+    private final boolean hasChildZones; // another zone served here lies below this apex
+    private final AnswerShapes shapes;
+    private final java.util.Map<SharedKey, byte[]> shared = new java.util.HashMap<>();
+    private final java.util.Map<java.nio.IntBuffer, int[]> typeArrays = new java.util.HashMap<>();
     private boolean dynamic; // the last rendering met a managed name
 
     Encoder(ZoneIndex index, Zone zone, LookupOptions options, Predicate<Name> managed) {
@@ -149,13 +187,24 @@ public final class FastAnswers {
       this.zone = zone;
       this.options = options;
       this.managed = managed;
+      boolean children = false;
+      for (Zone z : index.zones()) {
+        children |= z != zone && z.origin().subdomain(zone.origin());
+      }
+      this.hasChildZones = children;
+      this.shapes = new AnswerShapes(zone, (qname, qtype) -> render(qname, qtype, 0));
+    }
+
+    /** Whether this zone (not a child zone served here) answers for {@code name}. */
+    private boolean owns(Name name) {
+      return hasChildZones ? index.find(name) == zone : name.subdomain(zone.origin());
     }
 
     ZoneAnswers zone() {
       List<byte[]> keys = new ArrayList<>();
       List<ZoneAnswers.NodeAnswers> values = new ArrayList<>();
       for (Node node : zone.nodes()) {
-        if (index.find(node.name()) != zone) {
+        if (!owns(node.name())) {
           continue; // a child zone served here answers for this name
         }
         keys.add(node.name().toWireCanonical());
@@ -176,7 +225,8 @@ public final class FastAnswers {
         types.add(node.type(i));
       }
       boolean cname = node.isCname();
-      if (cname || managed.test(name)) {
+      boolean isManaged = managed.test(name);
+      if (cname || isManaged) {
         for (int t : new int[] {Type.A, Type.AAAA}) {
           if (!types.contains(t)) {
             types.add(t);
@@ -184,14 +234,51 @@ public final class FastAnswers {
         }
       }
       types.remove(Integer.valueOf(Type.DS));
-      int[] typeArray = types.stream().mapToInt(Integer::intValue).toArray();
+      int[] typeArray = sharedTypes(types.stream().mapToInt(Integer::intValue).toArray());
       byte[][][] variants = new byte[typeArray.length][][];
       for (int i = 0; i < typeArray.length; i++) {
-        variants[i] = variants(name, typeArray[i]);
+        Record[] set = node.get(typeArray[i]);
+        // only a CNAME's target or an address RRset of 2+ records rotates (ZoneLookup.addSet)
+        boolean rotates = cname || (set != null && set.length > 1);
+        int t = typeArray[i];
+        if (!rotates && !isManaged && set != null && (t == Type.A || t == Type.AAAA)) {
+          byte[] one = shapes.address(name, t, set[0]);
+          variants[i] = one == null ? null : new byte[][] {one};
+        } else {
+          variants[i] = rotates ? variants(name, t) : single(name, t);
+        }
       }
       byte[] nodata =
-          cname || types.contains(STAND_IN_TYPE) ? null : render(name, STAND_IN_TYPE, 0);
+          cname || types.contains(STAND_IN_TYPE)
+              ? null
+              : shared(shapes.nodata(name, STAND_IN_TYPE), name.length());
       return new ZoneAnswers.NodeAnswers(typeArray, variants, nodata, false, generalBelow);
+    }
+
+    /** {@code types}, or an equal array met before: most nodes of a large zone have the same. */
+    private int[] sharedTypes(int[] types) {
+      int[] prior = typeArrays.putIfAbsent(java.nio.IntBuffer.wrap(types), types);
+      return prior == null ? types : prior;
+    }
+
+    /** The one answer to (name, type) that cannot rotate, or null for the general path. */
+    private byte[][] single(Name name, int type) {
+      byte[] r = render(name, type, 0);
+      return r == null ? null : new byte[][] {r};
+    }
+
+    /**
+     * {@code response} or an equal one already rendered: the query's name overwrites the question
+     * ({@link ZoneAnswers.NodeAnswers#copy}), so responses that differ only there are one (the
+     * NODATA responses of all names of one length, mostly).
+     */
+    private byte[] shared(byte[] response, int nameLength) {
+      if (response == null) {
+        return null;
+      }
+      SharedKey k = new SharedKey(response, nameLength);
+      byte[] prior = shared.putIfAbsent(k, response);
+      return prior == null ? response : prior;
     }
 
     /** Every rotation of the answer to (name, type), or null when it takes the general path. */
@@ -230,7 +317,7 @@ public final class FastAnswers {
       }
       for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
         for (Record r : m.getSection(section)) {
-          if (index.find(r.getName()) != zone) {
+          if (!owns(r.getName())) {
             return null; // a chain into another zone: that zone may change on its own
           }
         }

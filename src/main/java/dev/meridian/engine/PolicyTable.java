@@ -15,6 +15,11 @@ public final class PolicyTable {
     return services.get(name);
   }
 
+  /** Whether a name is managed; with no services, a test that hashes no names. */
+  java.util.function.Predicate<Name> managed() {
+    return services.isEmpty() ? n -> false : n -> services.containsKey(n);
+  }
+
   /** Every managed name's service. */
   java.util.Collection<Service> all() {
     return services.values();

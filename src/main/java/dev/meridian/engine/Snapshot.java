@@ -44,7 +44,7 @@ public record Snapshot(
    */
   public Snapshot withZones(ZoneIndex z) {
     FastAnswers f =
-        FastAnswers.build(z, lookupOptions, n -> policies.get(n) != null, fast)
+        FastAnswers.build(z, lookupOptions, policies.managed(), fast)
             .withServices(z, lookupOptions, policies, health);
     return new Snapshot(
         z, config, lookupOptions, policies, geo, health, healthTargets, generation, f);

@@ -101,7 +101,7 @@ public final class SnapshotBuilder {
     PolicyTable policies = new PolicyTable(services);
     HealthTable health = HealthTable.initial(generation, all);
     FastAnswers fast =
-        FastAnswers.build(index, options, n -> policies.get(n) != null, null)
+        FastAnswers.build(index, options, policies.managed(), null)
             .withServices(index, options, policies, health);
     return new Snapshot(index, config, options, policies, geo, health, all, generation, fast);
   }

@@ -18,8 +18,10 @@ final class ZoneAnswers {
 
   /** One owner name's responses. Immutable. */
   static final class NodeAnswers {
-    private final int[] types;
-    private final byte[][][] variants; // by type; null: that type takes the general path
+    private final int[] types; // shared among nodes with the same types
+    // by type: a byte[] (the one answer) or a byte[][] (one per rotation); null: the general path.
+    // A million-name zone holds a million of these, so one answer is not wrapped in an array.
+    private final Object[] answers;
     private final byte[] nodata; // null: types not listed take the general path
     private final boolean general; // every question for this name takes the general path
     private final boolean generalBelow; // names below it that are not nodes: the general path
@@ -27,7 +29,11 @@ final class ZoneAnswers {
     NodeAnswers(
         int[] types, byte[][][] variants, byte[] nodata, boolean general, boolean generalBelow) {
       this.types = types;
-      this.variants = variants;
+      this.answers = new Object[variants.length];
+      for (int i = 0; i < variants.length; i++) {
+        byte[][] v = variants[i];
+        answers[i] = v != null && v.length == 1 ? v[0] : v;
+      }
       this.nodata = nodata;
       this.general = general;
       this.generalBelow = generalBelow;
@@ -45,12 +51,15 @@ final class ZoneAnswers {
       }
       for (int i = 0; i < types.length; i++) {
         if (types[i] == q.qtype) {
-          byte[][] v = variants[i];
-          if (v == null) {
+          Object a = answers[i];
+          if (a instanceof byte[] one) {
+            return copy(one, q, out, false);
+          }
+          if (a == null) {
             return -1;
           }
-          byte[] chosen = v.length == 1 ? v[0] : v[q.nextTurn() % v.length];
-          return copy(chosen, q, out, false);
+          byte[][] v = (byte[][]) a;
+          return copy(v[q.nextTurn() % v.length], q, out, false);
         }
       }
       return nodata == null ? -1 : copy(nodata, q, out, true);

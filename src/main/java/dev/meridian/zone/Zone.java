@@ -27,7 +27,7 @@ public final class Zone {
       String source,
       SOARecord soa,
       Map<Name, Node> nodes,
-      List<Record> records,
+      Record[] records,
       boolean hasCuts,
       boolean hasDnames) {
     this.origin = origin;
@@ -47,8 +47,10 @@ public final class Zone {
             soa.getRetry(),
             soa.getExpire(),
             soa.getMinimum());
-    this.nodes = Map.copyOf(nodes);
-    this.records = List.copyOf(records);
+    // the builder's own map and array, handed over and never written again: a copy of a
+    // million-entry map costs as much as building it
+    this.nodes = java.util.Collections.unmodifiableMap(nodes);
+    this.records = java.util.Collections.unmodifiableList(java.util.Arrays.asList(records));
     this.hasCuts = hasCuts;
     this.hasDnames = hasDnames;
     this.labels = origin.labels();

@@ -22,8 +22,9 @@ public final class ZoneBuilder {
 
   private final Name origin;
   private final String source;
-  private final Map<Name, Map<Integer, List<Record>>> owners = new LinkedHashMap<>();
-  private final Map<Name, String> firstLocation = new HashMap<>();
+  private final Map<Name, Owner> owners = new LinkedHashMap<>();
+  private int recordCount;
+  private boolean hasWildcards;
   private final List<String> problems = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private SOARecord soa;
@@ -37,11 +38,88 @@ public final class ZoneBuilder {
     this.source = source;
   }
 
+  /**
+   * The RRsets of one owner name in file order, and where the name first appeared. Most owners of a
+   * large zone hold one RRset of one record, so this is two small arrays rather than maps and lists
+   * (a million-record zone allocated half a gigabyte of those at load).
+   */
+  private static final class Owner {
+    final String file;
+    final int line; // 0: the location is the file alone
+    int[] types = new int[1];
+    Record[][] sets = new Record[1][];
+    int[] sizes = new int[1];
+    int count;
+
+    Owner(String file, int line) {
+      this.file = file;
+      this.line = line;
+    }
+
+    String location() {
+      return line > 0 ? file + ":" + line : file;
+    }
+
+    int indexOf(int type) {
+      for (int i = 0; i < count; i++) {
+        if (types[i] == type) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    boolean has(int type) {
+      return indexOf(type) >= 0;
+    }
+
+    /** Adds {@code r} to its RRset unless an equal record is there (RFC 2181 section 5). */
+    boolean add(Record r) {
+      int i = indexOf(r.getType());
+      if (i < 0) {
+        if (count == types.length) {
+          types = java.util.Arrays.copyOf(types, count * 2);
+          sets = java.util.Arrays.copyOf(sets, count * 2);
+          sizes = java.util.Arrays.copyOf(sizes, count * 2);
+        }
+        i = count++;
+        types[i] = r.getType();
+        sets[i] = new Record[] {r};
+        sizes[i] = 1;
+        return true;
+      }
+      Record[] set = sets[i];
+      for (int k = 0; k < sizes[i]; k++) {
+        if (set[k].equals(r)) {
+          return false;
+        }
+      }
+      if (sizes[i] == set.length) {
+        sets[i] = set = java.util.Arrays.copyOf(set, set.length * 2);
+      }
+      set[sizes[i]++] = r;
+      return true;
+    }
+
+    /** The i-th RRset, trimmed to its records. */
+    Record[] set(int i) {
+      return sizes[i] == sets[i].length ? sets[i] : java.util.Arrays.copyOf(sets[i], sizes[i]);
+    }
+  }
+
   /** Adds one record; {@code location} is {@code file:line} for error messages. */
   public void add(Record r, String location) {
+    add(r, location, 0);
+  }
+
+  /**
+   * Adds one record read at {@code file:line}; the location string is made only for a message, not
+   * per record.
+   */
+  public void add(Record r, String file, int line) {
     if (r.getDClass() != DClass.IN) {
       problem(
-          location
+          at(file, line)
               + ": "
               + r.getName()
               + ": class "
@@ -50,28 +128,33 @@ public final class ZoneBuilder {
       return;
     }
     if (!r.getName().subdomain(origin)) {
-      problem(location + ": " + r.getName() + ": out-of-zone data, the zone is " + origin);
+      problem(at(file, line) + ": " + r.getName() + ": out-of-zone data, the zone is " + origin);
       return;
     }
     if (r instanceof SOARecord s) {
       if (!r.getName().equals(origin)) {
-        problem(location + ": SOA at " + r.getName() + " but the zone apex is " + origin);
+        problem(at(file, line) + ": SOA at " + r.getName() + " but the zone apex is " + origin);
         return;
       }
       if (soa != null) {
-        problem(location + ": a second SOA record; a zone has exactly one");
+        problem(at(file, line) + ": a second SOA record; a zone has exactly one");
         return;
       }
       soa = s;
     }
-    firstLocation.putIfAbsent(r.getName(), location);
-    List<Record> set =
-        owners
-            .computeIfAbsent(r.getName(), k -> new LinkedHashMap<>())
-            .computeIfAbsent(r.getType(), k -> new ArrayList<>());
-    if (!set.contains(r)) { // RFC 2181 section 5: an RRset holds no duplicate records
-      set.add(r);
+    Owner o = owners.get(r.getName());
+    if (o == null) {
+      o = new Owner(file, line);
+      owners.put(r.getName(), o);
+      hasWildcards |= r.getName().isWild();
     }
+    if (o.add(r)) { // RFC 2181 section 5: an RRset holds no duplicate records
+      recordCount++;
+    }
+  }
+
+  private static String at(String file, int line) {
+    return line > 0 ? file + ":" + line : file;
   }
 
   /** Checks the whole zone and builds it, or reports every problem found. */
@@ -79,31 +162,32 @@ public final class ZoneBuilder {
     if (soa == null) {
       problem(source + ": no SOA record at the apex " + origin);
     }
-    Map<Integer, List<Record>> apex = owners.get(origin);
-    if (apex == null || !apex.containsKey(Type.NS)) {
+    Owner apex = owners.get(origin);
+    if (apex == null || !apex.has(Type.NS)) {
       problem(source + ": no NS records at the apex " + origin);
     }
     for (var e : owners.entrySet()) {
-      Map<Integer, List<Record>> sets = e.getValue();
-      List<Record> dname = sets.get(Type.DNAME);
-      if (dname != null && dname.size() > 1) {
+      Owner o = e.getValue();
+      int d = o.indexOf(Type.DNAME);
+      if (d >= 0 && o.sizes[d] > 1) {
         problem(
-            firstLocation.get(e.getKey())
+            o.location()
                 + ": "
                 + e.getKey()
                 + ": more than one DNAME record (RFC 6672 section 2.4)");
       }
-      List<Record> cname = sets.get(Type.CNAME);
-      if (cname == null) {
+      int c = o.indexOf(Type.CNAME);
+      if (c < 0) {
         continue;
       }
-      if (cname.size() > 1) {
-        problem(firstLocation.get(e.getKey()) + ": " + e.getKey() + ": more than one CNAME record");
+      if (o.sizes[c] > 1) {
+        problem(o.location() + ": " + e.getKey() + ": more than one CNAME record");
       }
-      for (int type : sets.keySet()) {
+      for (int i = 0; i < o.count; i++) {
+        int type = o.types[i];
         if (type != Type.CNAME && type != Type.RRSIG && type != Type.NSEC) {
           problem(
-              firstLocation.get(e.getKey())
+              o.location()
                   + ": "
                   + e.getKey()
                   + ": CNAME and other data ("
@@ -125,45 +209,56 @@ public final class ZoneBuilder {
   }
 
   private Zone assemble() {
-    Map<Name, Node> nodes = new HashMap<>();
-    List<Record> all = new ArrayList<>();
-    all.add(soa);
+    Map<Name, Node> nodes = new HashMap<>(owners.size() * 4 / 3 + 16);
+    Map<java.nio.IntBuffer, int[]> typeArrays = new HashMap<>();
+    Record[] all = new Record[recordCount];
+    int n = 0;
+    all[n++] = soa;
     boolean hasCuts = false;
     boolean hasDnames = false;
     for (var e : owners.entrySet()) {
       Name name = e.getKey();
-      Map<Integer, List<Record>> sets = e.getValue();
-      int[] types = new int[sets.size()];
-      Record[][] arrays = new Record[sets.size()][];
-      int i = 0;
-      for (var s : sets.entrySet()) {
-        types[i] = s.getKey();
-        arrays[i] = sameTtl(s.getValue());
+      Owner o = e.getValue();
+      int[] types = sharedTypes(typeArrays, java.util.Arrays.copyOf(o.types, o.count));
+      Record[][] arrays = new Record[o.count][];
+      for (int i = 0; i < o.count; i++) {
+        arrays[i] = sameTtl(o.set(i));
         for (Record r : arrays[i]) {
           if (r.getType() != Type.SOA) {
-            all.add(r);
+            all[n++] = r;
           }
         }
-        i++;
       }
-      boolean cut = !name.equals(origin) && sets.containsKey(Type.NS);
+      boolean cut = !name.equals(origin) && o.has(Type.NS);
       hasCuts |= cut;
-      hasDnames |= sets.containsKey(Type.DNAME);
+      hasDnames |= o.has(Type.DNAME);
       nodes.put(name, new Node(name, types, arrays, cut));
     }
     addEmptyNonTerminals(nodes);
-    for (Node n : nodes.values()) {
-      n.setWildcard(nodes.get(wildcardOf(n.name())));
+    if (hasWildcards) { // else no node has a *.name child: skip a million lookups
+      for (Node node : nodes.values()) {
+        node.setWildcard(nodes.get(wildcardOf(node.name())));
+      }
     }
     checkGlue(nodes);
     if (hasDnames) {
       checkOccluded(nodes);
     }
-    return new Zone(origin, source, soa, nodes, all, hasCuts, hasDnames);
+    Record[] records = n == all.length ? all : java.util.Arrays.copyOf(all, n);
+    return new Zone(origin, source, soa, nodes, records, hasCuts, hasDnames);
+  }
+
+  /** {@code types}, or an equal array met before: most owners of a large zone have the same. */
+  private static int[] sharedTypes(Map<java.nio.IntBuffer, int[]> seen, int[] types) {
+    int[] prior = seen.putIfAbsent(java.nio.IntBuffer.wrap(types), types);
+    return prior == null ? types : prior;
   }
 
   /** RFC 2181 section 5.2: an RRset has one TTL; dnsjava's RRset lowers all to the smallest. */
-  private static Record[] sameTtl(List<Record> records) {
+  private static Record[] sameTtl(Record[] records) {
+    if (records.length == 1) {
+      return records; // one record: one TTL already
+    }
     RRset set = new RRset();
     for (Record r : records) {
       set.addRR(r);
@@ -202,7 +297,7 @@ public final class ZoneBuilder {
           Node t = nodes.get(target);
           if (t == null || !(t.has(Type.A) || t.has(Type.AAAA))) {
             warnings.add(
-                firstLocation.get(n.name())
+                owners.get(n.name()).location()
                     + ": "
                     + n.name()
                     + ": NS "
@@ -229,7 +324,7 @@ public final class ZoneBuilder {
         Node above = nodes.get(new Name(name, strip));
         if (above != null && above.has(Type.DNAME)) {
           warnings.add(
-              firstLocation.get(name)
+              owners.get(name).location()
                   + ": "
                   + name
                   + ": below the DNAME at "

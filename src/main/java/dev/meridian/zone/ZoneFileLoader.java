@@ -101,22 +101,34 @@ public final class ZoneFileLoader {
       throw new ZoneException(List.of(file + ": cannot read: " + e.getMessage()));
     }
     List<Path> included = new ArrayList<>();
-    checkIncludes(
-        file, text, new ArrayDeque<>(List.of(file.toAbsolutePath().normalize())), included);
-    text = rewriteIncludes(text, file);
-    ZoneBuilder builder = new ZoneBuilder(origin, file.toString());
-    LineCountingStream in = new LineCountingStream(new ByteArrayInputStream(text));
+    if (mentionsInclude(text)) { // a scan of a million-record file costs as much as its parse
+      checkIncludes(
+          file, text, new ArrayDeque<>(List.of(file.toAbsolutePath().normalize())), included);
+      text = rewriteIncludes(text, file);
+    }
+    String source = file.toString();
+    ZoneBuilder builder = new ZoneBuilder(origin, source);
+    // simple A/AAAA lines are read here; Master reads the rest, and the two merge in file order
+    SimpleLines.Split simple = SimpleLines.split(text, origin);
+    int next = 0;
+    LineCountingStream in = new LineCountingStream(new ByteArrayInputStream(simple.rest()));
     try (Master master = new Master(in, origin)) {
       int lastLine = 1;
       while (true) {
         in.mark();
         Record r = master.nextRecord();
+        // else it came via $INCLUDE
+        int line =
+            r == null ? Integer.MAX_VALUE : in.recordStart() > 0 ? in.recordStart() : lastLine;
+        while (next < simple.count() && simple.line(next) < line) {
+          builder.add(simple.record(next), source, simple.line(next));
+          next++;
+        }
         if (r == null) {
           break;
         }
-        int line = in.recordStart() > 0 ? in.recordStart() : lastLine; // else it came via $INCLUDE
         lastLine = line;
-        builder.add(r, file + ":" + line);
+        builder.add(r, source, line);
       }
     } catch (TextParseException e) {
       throw new ZoneException(List.of(located(e.getMessage(), file, included)));
@@ -187,6 +199,24 @@ public final class ZoneFileLoader {
     if (!problems.isEmpty()) {
       throw new ZoneException(problems);
     }
+  }
+
+  /** True when {@code $INCLUDE} (any case) occurs anywhere in {@code text}. */
+  static boolean mentionsInclude(byte[] text) {
+    byte[] word = {'$', 'I', 'N', 'C', 'L', 'U', 'D', 'E'};
+    for (int i = 0, end = text.length - word.length; i <= end; i++) {
+      if (text[i] != '$') {
+        continue;
+      }
+      int k = 1;
+      while (k < word.length && (text[i + k] & 0xDF) == word[k]) {
+        k++;
+      }
+      if (k == word.length) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** dnsjava's rule: an absolute path, or one relative to the including file's folder. */

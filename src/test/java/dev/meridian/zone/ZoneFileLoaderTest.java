@@ -43,6 +43,54 @@ class ZoneFileLoaderTest {
     assertNotNull(z.node(Name.fromString("c.example.net.")));
   }
 
+  /**
+   * Simple A/AAAA lines are read without dnsjava's tokenizer; the zone must be what dnsjava's
+   * Master alone reads: the same records, TTLs and owner spellings, in the same order.
+   */
+  @Test
+  void simpleLinesLoadAsMasterReadsThem() throws Exception {
+    Path f = Path.of("src/test/resources/zones/shapes.example.zone");
+    Zone z = ZoneFileLoader.load(f).zone();
+    java.util.List<org.xbill.DNS.Record> master = new java.util.ArrayList<>();
+    try (org.xbill.DNS.Master m =
+        new org.xbill.DNS.Master(Files.newInputStream(f), Name.fromString("shapes.example."))) {
+      for (org.xbill.DNS.Record r; (r = m.nextRecord()) != null; ) {
+        if (!master.contains(r)) {
+          master.add(r);
+        }
+      }
+    }
+    SimpleLines.Split split = SimpleLines.split(Files.readAllBytes(f), z.origin());
+    assertTrue(split.count() > 70, "most lines are simple: " + split.count());
+    assertEquals(strings(master), strings(z.records()));
+  }
+
+  private static java.util.List<String> strings(java.util.List<org.xbill.DNS.Record> records) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (org.xbill.DNS.Record r : records) {
+      out.add(r.getName().toString() + " " + r); // the owner as spelt, then the record
+    }
+    out.sort(null); // the builder groups RRsets by owner; Master gives file order
+    return out;
+  }
+
+  @Test
+  void errorsAmongSimpleLinesKeepTheirLine() throws Exception {
+    Path f =
+        write(
+            "example.net.zone",
+            HEAD + "a IN A 192.0.2.2\nb IN A 192.0.2.3\nbad IN A 192.0.2\nc IN A 192.0.2.4\n");
+    ZoneException e = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(f));
+    assertTrue(e.getMessage().startsWith(f + ":8:"), e.getMessage());
+    Path g =
+        write(
+            "example.org.zone",
+            HEAD.replace("example.net.", "example.org.") + "x.example.com. IN A 192.0.2.2\n");
+    ZoneException out = assertThrows(ZoneException.class, () -> ZoneFileLoader.load(g));
+    assertTrue(
+        out.getMessage().contains(g + ":6: x.example.com.: out-of-zone data"), out.getMessage());
+  }
+
   @Test
   void parseErrorNamesFileAndLine() throws Exception {
     Path f = write("example.net.zone", HEAD + "www IN A 192.0.2.300\n");
