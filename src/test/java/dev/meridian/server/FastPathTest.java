@@ -143,7 +143,9 @@ class FastPathTest {
     var snapshot = new SnapshotBuilder().build(config, List.of(z), GeoLocator.NONE, 1);
     QueryEngine engine = new QueryEngine(new SnapshotHolder(snapshot));
     FastResponder f = new FastResponder(engine, 1232);
-    PacketProcessor g = new PacketProcessor(generalOnly(engine), 1232, new ServerStats());
+    PacketProcessor g =
+        new PacketProcessor(
+            generalOnly(engine), 1232, new ServerStats(), Metrics.disabled().queries());
     SplittableRandom rnd = new SplittableRandom(20261202);
     FastResponder.State state = new FastResponder.State();
     int fastAnswers = 0;
