@@ -1,14 +1,9 @@
 package dev.meridian.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,41 +15,18 @@ import org.junit.jupiter.api.io.TempDir;
  * (.ci/install-deps installs them), else a skip that names the tools.
  */
 class ReadmeIT {
-  static final int MISSING_TOOL = 77;
   @TempDir Path dir;
 
   @Test
   void readmeTranscriptsMatchWhatTheCommandsPrint() throws Exception {
     assertTrue(Files.isRegularFile(Path.of("target/meridian.jar")), "target/meridian.jar missing");
     Path python = Tools.require("/usr/bin/python3", "apt-get install python3");
-    Path log = dir.resolve("readme-check.log");
-    Process p =
-        new ProcessBuilder(python.toString(), "scripts/readme-check.py", "README.md")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    try {
-      if (!p.waitFor(10, TimeUnit.MINUTES)) {
-        fail("scripts/readme-check.py still running after 10 minutes:\n" + read(log));
-      }
-    } finally {
-      // The script stops what it started; this covers a timeout or an interrupted test.
-      p.descendants().forEach(ProcessHandle::destroy);
-      p.destroy();
-    }
-    String out = read(log);
-    System.out.println(out);
-    if (p.exitValue() == MISSING_TOOL) {
-      if (System.getenv("CI") != null) {
-        fail("CI is set but a tool is missing (.ci/install-deps installs them):\n" + out);
-      }
-      Assumptions.abort(out.strip());
-    }
-    assertEquals(0, p.exitValue(), "README.md transcripts differ from the commands:\n" + out);
+    String out =
+        Tools.runScript(
+            dir.resolve("readme-check.log"),
+            python.toString(),
+            "scripts/readme-check.py",
+            "README.md");
     assertTrue(out.contains(" 0 differ"), "no summary line:\n" + out);
-  }
-
-  private static String read(Path log) throws Exception {
-    return Files.readString(log, StandardCharsets.UTF_8);
   }
 }

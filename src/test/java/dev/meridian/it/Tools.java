@@ -67,4 +67,38 @@ public final class Tools {
     }
     throw new IOException("no port free on both 127.0.0.1 and 127.0.0.10 in 20 tries");
   }
+
+  /** The exit status our scripts use when a tool they need is missing (as automake's tests do). */
+  static final int MISSING_TOOL = 77;
+
+  /**
+   * Runs a project script from the project root, output into {@code log}, for at most ten minutes
+   * (then it and its children are stopped, as they are whatever happens); skips when the script
+   * reports a missing tool (exit 77), or fails when {@code CI} is set. Returns what it printed,
+   * after checking it exited 0.
+   */
+  static String runScript(Path log, String... command) throws Exception {
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    String name = String.join(" ", command);
+    try {
+      if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+        Assertions.fail(name + " still running after 10 minutes:\n" + Files.readString(log));
+      }
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroy); // the scripts stop what they start; this is
+      p.destroy(); // for a timeout or an interrupted test
+    }
+    String out = Files.readString(log);
+    System.out.println(out);
+    if (p.exitValue() == MISSING_TOOL) {
+      if (System.getenv("CI") != null) {
+        Assertions.fail(
+            "CI is set but a tool is missing (.ci/install-deps installs them):\n" + out);
+      }
+      Assumptions.abort(out.strip());
+    }
+    Assertions.assertEquals(0, p.exitValue(), name + " failed:\n" + out);
+    return out;
+  }
 }
