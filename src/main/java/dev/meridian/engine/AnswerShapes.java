@@ -70,7 +70,7 @@ final class AnswerShapes {
   }
 
   /** True when the tail may compress into {@code name} below the apex: render it. */
-  private boolean meetsTail(Name name) {
+  boolean meetsTail(Name name) {
     if (tailNames.isEmpty()) {
       return false;
     }
@@ -105,14 +105,53 @@ final class AnswerShapes {
     byte[] out = shape.clone();
     byte[] wire = name.toWire();
     System.arraycopy(wire, 0, out, 12, n);
-    int p = 12 + n + 4; // the answer record: pointer, type, class, TTL, rdlength, rdata
-    long ttl = r.getTTL();
-    out[p + 6] = (byte) (ttl >>> 24);
-    out[p + 7] = (byte) (ttl >>> 16);
-    out[p + 8] = (byte) (ttl >>> 8);
-    out[p + 9] = (byte) ttl;
-    System.arraycopy(rdata, 0, out, p + 12, rdata.length);
+    putTtl(out, n, r.getTTL());
+    System.arraycopy(rdata, 0, out, rdataAt(n), rdata.length);
     return checked(out, name, qtype);
+  }
+
+  /**
+   * The response that {@link #address} derives answers from for (qtype, names of {@code name}'s
+   * length, rdata of {@code rdlength} octets), rendered for {@code name} if none is known yet; null
+   * when that rendering is not such a shape. Whether a name may use it is {@link #meetsTail}'s
+   * question.
+   */
+  byte[] addressShape(Name name, int qtype, int rdlength) {
+    int n = name.length();
+    long key = ((long) qtype << 32) | ((long) n << 16) | rdlength;
+    byte[] shape = answers.get(key);
+    if (shape == null && !off) {
+      byte[] first = renderer.render(name, qtype);
+      if (first != null && isAddressShape(first, n, rdlength)) {
+        answers.put(key, first);
+        shape = first;
+      }
+    }
+    return shape;
+  }
+
+  /** False once a derived response differed from a rendering: no shape is to be trusted. */
+  boolean trusted() {
+    return !off;
+  }
+
+  /** The names (and their ancestors below the apex) that the tail compresses into. */
+  Set<Name> tailNames() {
+    return tailNames;
+  }
+
+  /** Writes the TTL of a derived answer, whose question name is {@code n} octets long. */
+  static void putTtl(byte[] out, int n, long ttl) {
+    int p = 12 + n + 4 + 6; // question, then the answer's pointer, type and class
+    out[p] = (byte) (ttl >>> 24);
+    out[p + 1] = (byte) (ttl >>> 16);
+    out[p + 2] = (byte) (ttl >>> 8);
+    out[p + 3] = (byte) ttl;
+  }
+
+  /** Where a derived answer's rdata starts, for a question name of {@code n} octets. */
+  static int rdataAt(int n) {
+    return 12 + n + 4 + 12;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.meridian.engine;
 
 import dev.meridian.zone.AddressSource;
+import dev.meridian.zone.Leaves;
 import dev.meridian.zone.LookupOptions;
 import dev.meridian.zone.Node;
 import dev.meridian.zone.Zone;
@@ -9,7 +10,7 @@ import dev.meridian.zone.ZoneLookup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.Set;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -34,7 +35,7 @@ public final class FastAnswers {
   /**
    * A private-use type (RFC 6895) that NODATA responses are rendered for; the query's replaces it.
    */
-  private static final int STAND_IN_TYPE = 65534;
+  static final int STAND_IN_TYPE = 65534;
 
   /** A table that answers nothing: every query takes the general path. */
   static final FastAnswers NONE =
@@ -74,7 +75,7 @@ public final class FastAnswers {
    * @param managed the names whose A and AAAA answers come from a policy
    */
   static FastAnswers build(
-      ZoneIndex index, LookupOptions options, Predicate<Name> managed, FastAnswers previous) {
+      ZoneIndex index, LookupOptions options, Set<Name> managed, FastAnswers previous) {
     List<byte[]> keys = new ArrayList<>();
     List<ZoneAnswers> values = new ArrayList<>();
     java.util.IdentityHashMap<Zone, ZoneAnswers> byZone = new java.util.IdentityHashMap<>();
@@ -107,11 +108,14 @@ public final class FastAnswers {
       }
     }
     ZoneAnswers za = null;
+    int apexStart = n - 1; // where the zone's apex starts in the question name
     for (int i = 0; i < q.labels && za == null; i++) {
-      za = zones.get(q.lower, q.labelStarts[i], n);
+      apexStart = q.labelStarts[i];
+      za = zones.get(q.lower, apexStart, n);
     }
     if (za == null) {
-      za = zones.get(q.lower, n - 1, n); // the root zone, if served
+      apexStart = n - 1;
+      za = zones.get(q.lower, apexStart, n); // the root zone, if served
       if (za == null) {
         return -1; // not ours: REFUSED by the general path
       }
@@ -120,10 +124,23 @@ public final class FastAnswers {
     if (node != null) {
       return node.write(q, out);
     }
+    if (za.hasLeaves && apexStart > 0) {
+      if (za.leaves == null) {
+        return -1;
+      }
+      int leaf = za.leaves.find(q, apexStart);
+      if (leaf >= 0) {
+        return za.leaves.write(leaf, q, out);
+      }
+    }
     for (int i = 1; i < q.labels; i++) {
-      ZoneAnswers.NodeAnswers encloser = za.names.get(q.lower, q.labelStarts[i], n);
+      int from = q.labelStarts[i];
+      ZoneAnswers.NodeAnswers encloser = za.names.get(q.lower, from, n);
       if (encloser != null) {
         return encloser.isGeneralBelow() || za.nxdomain == null ? -1 : za.nxdomain.write(q, out);
+      }
+      if (za.leaves != null && from < apexStart && za.leaves.isLeaf(q, from, apexStart)) {
+        return za.nxdomain == null ? -1 : za.nxdomain.write(q, out); // nothing is below a leaf
       }
     }
     return -1;
@@ -175,14 +192,14 @@ public final class FastAnswers {
     private final ZoneIndex index;
     private final Zone zone;
     private final LookupOptions options;
-    private final Predicate<Name> managed;
+    private final Set<Name> managed;
     private final boolean hasChildZones; // another zone served here lies below this apex
     private final AnswerShapes shapes;
     private final java.util.Map<SharedKey, byte[]> shared = new java.util.HashMap<>();
     private final java.util.Map<java.nio.IntBuffer, int[]> typeArrays = new java.util.HashMap<>();
     private boolean dynamic; // the last rendering met a managed name
 
-    Encoder(ZoneIndex index, Zone zone, LookupOptions options, Predicate<Name> managed) {
+    Encoder(ZoneIndex index, Zone zone, LookupOptions options, Set<Name> managed) {
       this.index = index;
       this.zone = zone;
       this.options = options;
@@ -210,7 +227,19 @@ public final class FastAnswers {
         keys.add(node.name().toWireCanonical());
         values.add(node(node));
       }
-      return new ZoneAnswers(zone, new NameTable<>(keys, values), nxdomain());
+      Leaves leaves = zone.leaves();
+      LeafAnswers leafAnswers =
+          LeafAnswers.build(
+              zone,
+              shapes,
+              (qname, qtype) -> render(qname, qtype, 0),
+              managed,
+              i -> {
+                Name name = leaves.name(i, zone.origin());
+                keys.add(name.toWireCanonical());
+                values.add(node(zone.node(name)));
+              });
+      return new ZoneAnswers(zone, new NameTable<>(keys, values), nxdomain(), leafAnswers);
     }
 
     private ZoneAnswers.NodeAnswers node(Node node) {
@@ -225,7 +254,7 @@ public final class FastAnswers {
         types.add(node.type(i));
       }
       boolean cname = node.isCname();
-      boolean isManaged = managed.test(name);
+      boolean isManaged = managed.contains(name);
       if (cname || isManaged) {
         for (int t : new int[] {Type.A, Type.AAAA}) {
           if (!types.contains(t)) {
@@ -308,7 +337,7 @@ public final class FastAnswers {
       dynamic = false;
       AddressSource source =
           (owner, t, out) -> {
-            dynamic |= managed.test(owner);
+            dynamic |= managed.contains(owner);
             return AddressSource.FALL_BACK;
           };
       ZoneLookup.answer(index, zone, qname, qtype, options.withTurn(turn), source, m);

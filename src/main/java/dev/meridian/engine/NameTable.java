@@ -47,12 +47,7 @@ final class NameTable<V> {
     }
   }
 
-  /** FNV-1a over the bytes, then mixed so that neighbouring names spread over the table. */
   private static int hash(byte[] b, int from, int to) {
-    int h = 0x811C9DC5;
-    for (int i = from; i < to; i++) {
-      h = (h ^ (b[i] & 0xFF)) * 0x01000193;
-    }
-    return h ^ (h >>> 16);
+    return dev.meridian.zone.Leaves.hash(b, from, to); // keys are lower-cased: the same value
   }
 }

@@ -15,9 +15,9 @@ public final class PolicyTable {
     return services.get(name);
   }
 
-  /** Whether a name is managed; with no services, a test that hashes no names. */
-  java.util.function.Predicate<Name> managed() {
-    return services.isEmpty() ? n -> false : n -> services.containsKey(n);
+  /** The managed names. */
+  java.util.Set<Name> managed() {
+    return services.keySet();
   }
 
   /** Every managed name's service. */

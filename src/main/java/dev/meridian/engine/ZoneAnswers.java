@@ -9,11 +9,19 @@ final class ZoneAnswers {
   final dev.meridian.zone.Zone zone;
   final NameTable<NodeAnswers> names;
   final Template nxdomain; // null: NXDOMAIN takes the general path
+  final boolean hasLeaves; // the zone has leaves: names not in this table may be its leaves
+  final LeafAnswers leaves; // null: the leaves' questions take the general path
 
-  ZoneAnswers(dev.meridian.zone.Zone zone, NameTable<NodeAnswers> names, Template nxdomain) {
+  ZoneAnswers(
+      dev.meridian.zone.Zone zone,
+      NameTable<NodeAnswers> names,
+      Template nxdomain,
+      LeafAnswers leaves) {
     this.zone = zone;
     this.names = names;
     this.nxdomain = nxdomain;
+    this.hasLeaves = zone.leaves().count() > 0;
+    this.leaves = leaves;
   }
 
   /** One owner name's responses. Immutable. */

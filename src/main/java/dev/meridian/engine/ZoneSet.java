@@ -77,7 +77,7 @@ public final class ZoneSet {
                   + "; zone "
                   + old.origin()
                   + " keeps the version it has");
-        } else if (!next.records().equals(old.records())) {
+        } else if (!next.sameData(old)) {
           warnings.add(
               old.source()
                   + ": changed without a new serial ("

@@ -263,8 +263,29 @@ final class SimpleLines {
     while (semi < end && text[semi] != ';') {
       semi++;
     }
-    String s = new String(text, at, semi - at, java.nio.charset.StandardCharsets.ISO_8859_1);
-    s = s.strip();
-    return s.isEmpty() ? new String[0] : s.split("[ \t]+");
+    String[] words = new String[6];
+    int n = 0;
+    for (int i = at; i < semi; ) {
+      while (i < semi && isBlank(text[i])) {
+        i++;
+      }
+      int start = i;
+      while (i < semi && !isBlank(text[i])) {
+        i++;
+      }
+      if (i > start) {
+        if (n == words.length) {
+          words = Arrays.copyOf(words, n * 2);
+        }
+        words[n++] =
+            new String(text, start, i - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+      }
+    }
+    return Arrays.copyOf(words, n);
+  }
+
+  /** What separates words (String.strip and a split on blanks took a regex per line). */
+  private static boolean isBlank(byte b) {
+    return b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == 0x0B;
   }
 }

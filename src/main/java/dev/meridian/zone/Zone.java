@@ -17,6 +17,8 @@ public final class Zone {
   private final SOARecord soa;
   private final SOARecord negativeSoa;
   private final Map<Name, Node> nodes;
+  private final Leaves leaves;
+  private final Record[] explicit;
   private final List<Record> records;
   private final boolean hasCuts;
   private final boolean hasDnames;
@@ -27,6 +29,7 @@ public final class Zone {
       String source,
       SOARecord soa,
       Map<Name, Node> nodes,
+      Leaves leaves,
       Record[] records,
       boolean hasCuts,
       boolean hasDnames) {
@@ -50,7 +53,9 @@ public final class Zone {
     // the builder's own map and array, handed over and never written again: a copy of a
     // million-entry map costs as much as building it
     this.nodes = java.util.Collections.unmodifiableMap(nodes);
-    this.records = java.util.Collections.unmodifiableList(java.util.Arrays.asList(records));
+    this.leaves = leaves;
+    this.explicit = records;
+    this.records = new RecordList();
     this.hasCuts = hasCuts;
     this.hasDnames = hasDnames;
     this.labels = origin.labels();
@@ -84,7 +89,43 @@ public final class Zone {
   }
 
   public int recordCount() {
-    return records.size();
+    return explicit.length + leaves.recordCount();
+  }
+
+  /**
+   * The records of the nodes first, then the leaves' (made as they are read: a transfer of a
+   * million-record zone does not keep a million records).
+   */
+  private final class RecordList extends java.util.AbstractList<Record>
+      implements java.util.RandomAccess {
+    @Override
+    public Record get(int i) {
+      return i < explicit.length ? explicit[i] : leaves.record(i - explicit.length, origin);
+    }
+
+    @Override
+    public int size() {
+      return recordCount();
+    }
+  }
+
+  /**
+   * True when {@code other} holds the same records (the nodes' in any order, the leaves' in the
+   * same order, with the same TTLs).
+   */
+  public boolean sameData(Zone other) {
+    return explicit.length == other.explicit.length
+        && leaves.sameAs(other.leaves)
+        && new java.util.HashSet<>(java.util.Arrays.asList(explicit))
+            .equals(new java.util.HashSet<>(java.util.Arrays.asList(other.explicit)));
+  }
+
+  /**
+   * The zone's leaves: most of the names of a large zone, held compactly; {@link #node} and
+   * {@link #nodes} do not list them.
+   */
+  public Leaves leaves() {
+    return leaves;
   }
 
   /** RFC 1982 serial number arithmetic: true when serial {@code a} comes before {@code b}. */
@@ -93,14 +134,32 @@ public final class Zone {
     return diff != 0 && diff < 0x80000000L;
   }
 
-  /** Every node: owner names and empty non-terminals, in no particular order. */
+  /**
+   * Every node: owner names and empty non-terminals, in no particular order, except the {@link
+   * #leaves}.
+   */
   public java.util.Collection<Node> nodes() {
     return nodes.values();
   }
 
-  /** The node at exactly {@code name}, or null. */
+  /** Every name of the zone: the nodes' and the leaves' (made now: for tools and tests). */
+  public java.util.List<Name> names() {
+    java.util.List<Name> all = new java.util.ArrayList<>(nodes.size() + leaves.count());
+    all.addAll(nodes.keySet());
+    for (int i = 0; i < leaves.count(); i++) {
+      all.add(leaves.name(i, origin));
+    }
+    return all;
+  }
+
+  /** The node at exactly {@code name}, or null; a leaf's node is made now. */
   public Node node(Name name) {
-    return nodes.get(name);
+    Node n = nodes.get(name);
+    if (n != null || leaves.count() == 0) {
+      return n;
+    }
+    int k = leaves.find(name, origin);
+    return k < 0 ? null : leaves.node(k, origin);
   }
 
   /** True when {@code name} is at or below the apex. */
@@ -141,7 +200,7 @@ public final class Zone {
   public Node closestEncloser(Name name) {
     int total = name.labels();
     for (int strip = 1; total - strip >= labels; strip++) {
-      Node n = nodes.get(new Name(name, strip));
+      Node n = node(new Name(name, strip));
       if (n != null) {
         return n;
       }

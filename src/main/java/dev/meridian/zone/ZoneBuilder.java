@@ -28,6 +28,7 @@ public final class ZoneBuilder {
   private final List<String> problems = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private SOARecord soa;
+  private final Leaves.Builder leaves = new Leaves.Builder();
 
   /**
    * @param origin the apex
@@ -142,15 +143,55 @@ public final class ZoneBuilder {
       }
       soa = s;
     }
-    Owner o = owners.get(r.getName());
+    Name name = r.getName();
+    Owner o = owners.get(name);
+    if (o == null) {
+      int rel = name.length() - origin.length();
+      if (rel > 0) { // below the apex: the leaves' table knows every such name
+        byte[] wire = name.toWire();
+        int k = leaves.find(wire, 0, rel);
+        boolean address = isAddress(r) && !name.isWild();
+        if (k == Leaves.Builder.ABSENT && address) {
+          k = leaves.add(wire, 0, rel, line);
+        }
+        if (k != Leaves.Builder.ABSENT && leaves.isLeaf(k)) {
+          int added = address ? leaves.addAddress(k, r) : Leaves.Builder.CONFLICT;
+          if (added != Leaves.Builder.CONFLICT) {
+            recordCount += added;
+            return;
+          }
+          o = promote(k, name);
+        } else if (k == Leaves.Builder.ABSENT) {
+          leaves.markOther(leaves.add(wire, 0, rel, line));
+        }
+      }
+    }
     if (o == null) {
       o = new Owner(file, line);
-      owners.put(r.getName(), o);
-      hasWildcards |= r.getName().isWild();
+      owners.put(name, o);
+      hasWildcards |= name.isWild();
     }
     if (o.add(r)) { // RFC 2181 section 5: an RRset holds no duplicate records
       recordCount++;
     }
+  }
+
+  private static boolean isAddress(Record r) {
+    return r.getType() == Type.A || r.getType() == Type.AAAA;
+  }
+
+  /**
+   * Makes leaf k, named {@code name}, an owner like any other (it gets a record a leaf cannot hold,
+   * or a name below it): its records move from the leaves' arrays to an {@link Owner}.
+   */
+  private Owner promote(int k, Name name) {
+    Owner o = new Owner(source, leaves.line(k));
+    for (Record r : leaves.records(k, name)) {
+      o.add(r);
+    }
+    leaves.markOther(k);
+    owners.put(name, o);
+    return o;
   }
 
   private static String at(String file, int line) {
@@ -209,9 +250,11 @@ public final class ZoneBuilder {
   }
 
   private Zone assemble() {
+    List<Name> leafParents = settleLeaves();
+    Leaves leafSet = leaves.build();
     Map<Name, Node> nodes = new HashMap<>(owners.size() * 4 / 3 + 16);
     Map<java.nio.IntBuffer, int[]> typeArrays = new HashMap<>();
-    Record[] all = new Record[recordCount];
+    Record[] all = new Record[recordCount - leafSet.recordCount()];
     int n = 0;
     all[n++] = soa;
     boolean hasCuts = false;
@@ -235,6 +278,9 @@ public final class ZoneBuilder {
       nodes.put(name, new Node(name, types, arrays, cut));
     }
     addEmptyNonTerminals(nodes);
+    for (Name parent : leafParents) {
+      nodes.putIfAbsent(parent, new Node(parent, new int[0], new Record[0][], false));
+    }
     if (hasWildcards) { // else no node has a *.name child: skip a million lookups
       for (Node node : nodes.values()) {
         node.setWildcard(nodes.get(wildcardOf(node.name())));
@@ -245,7 +291,70 @@ public final class ZoneBuilder {
       checkOccluded(nodes);
     }
     Record[] records = n == all.length ? all : java.util.Arrays.copyOf(all, n);
-    return new Zone(origin, source, soa, nodes, records, hasCuts, hasDnames);
+    return new Zone(origin, source, soa, nodes, leafSet, records, hasCuts, hasDnames);
+  }
+
+  /**
+   * Makes owners of the leaves that cannot stay leaves: those with a name below them, and those
+   * below a delegation or a DNAME (the general path answers there); returns the empty
+   * non-terminals above the remaining leaves.
+   */
+  private List<Name> settleLeaves() {
+    if (leaves.leafCount() == 0) {
+      return List.of();
+    }
+    int apexLabels = origin.labels();
+    for (Name name : new ArrayList<>(owners.keySet())) {
+      for (int strip = 1; name.labels() - strip > apexLabels; strip++) {
+        Name parent = new Name(name, strip);
+        int k = leaves.find(parent.toWire(), 0, parent.length() - origin.length());
+        if (k != Leaves.Builder.ABSENT && leaves.isLeaf(k)) {
+          promote(k, parent);
+        }
+      }
+    }
+    Owner apex = owners.get(origin);
+    boolean apexDname = apex != null && apex.has(Type.DNAME);
+    for (var e : owners.entrySet()) {
+      Owner o = e.getValue();
+      Name name = e.getKey();
+      if (!name.equals(origin) && (o.has(Type.NS) || o.has(Type.DNAME))) {
+        int k = leaves.find(name.toWire(), 0, name.length() - origin.length());
+        if (k != Leaves.Builder.ABSENT) {
+          leaves.markIntercept(k);
+        }
+      }
+    }
+    List<Name> parents = new ArrayList<>();
+    byte[] own = new byte[256];
+    for (int k = 0; k < leaves.size(); k++) {
+      if (!leaves.isLeaf(k)) {
+        continue;
+      }
+      int len = leaves.nameStart(k + 1) - leaves.nameStart(k);
+      System.arraycopy(leaves.names(), leaves.nameStart(k), own, 0, len);
+      boolean below = apexDname;
+      for (int p = (own[0] & 0xFF) + 1; p < len; p += (own[p] & 0xFF) + 1) {
+        int up = leaves.find(own, p, len);
+        if (up == Leaves.Builder.ABSENT) {
+          leaves.markOther(leaves.add(own, p, len, leaves.line(k)));
+          parents.add(wireName(own, p, len));
+        } else if (leaves.isLeaf(up)) {
+          promote(up, wireName(own, p, len));
+        } else {
+          below |= leaves.isIntercept(up);
+        }
+      }
+      if (below) {
+        promote(k, wireName(own, 0, len));
+      }
+    }
+    return parents;
+  }
+
+  /** The name whose labels below the apex are {@code wire[from..to)}. */
+  private Name wireName(byte[] wire, int from, int to) {
+    return Leaves.name(wire, from, to, origin);
   }
 
   /** {@code types}, or an equal array met before: most owners of a large zone have the same. */
