@@ -1,5 +1,6 @@
 package dev.meridian.zone;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.xbill.DNS.Address;
 import org.xbill.DNS.DClass;
@@ -22,18 +23,18 @@ import org.xbill.DNS.Type;
  * $GENERATE} appears. Stateless; {@link #split} is confined to the calling thread.
  */
 final class SimpleLines {
-  /** The text left for {@code Master}, and the records taken out of it, by line. */
+  /**
+   * The text left for {@code Master}, and the records taken out of it, by line: owner names in wire
+   * form, types, TTLs and addresses in arrays (a million records here were a million {@code Name}s
+   * and {@code Record}s alive until the merge).
+   */
   static final class Split {
     private final byte[] rest;
-    private final int[] lines;
-    private final Record[] records;
-    private final int count;
+    private final Taken taken;
 
-    Split(byte[] rest, int[] lines, Record[] records, int count) {
+    Split(byte[] rest, Taken taken) {
       this.rest = rest;
-      this.lines = lines;
-      this.records = records;
-      this.count = count;
+      this.taken = taken;
     }
 
     /** The text for {@code Master}: the lines taken here are empty. */
@@ -43,17 +44,66 @@ final class SimpleLines {
 
     /** How many records were taken here. */
     int count() {
-      return count;
+      return taken.count;
     }
 
     /** The line of the i-th record taken here (ascending). */
     int line(int i) {
-      return lines[i];
+      return taken.lines[i];
     }
 
-    /** The i-th record taken here. */
+    /** Adds the i-th record taken here to {@code builder}. */
+    void addTo(ZoneBuilder builder, int i, String file) {
+      Taken t = taken;
+      builder.addAddress(
+          t.owners, t.ownerAt[i], t.ownerAt[i + 1], t.types[i], t.ttls[i], t.rdata, t.rdAt[i],
+          file, t.lines[i]);
+    }
+
+    /** The i-th record taken here, made now (for tests). */
     Record record(int i) {
-      return records[i];
+      Taken t = taken;
+      Name owner = Leaves.name(t.owners, t.ownerAt[i], t.ownerAt[i + 1] - 1, Name.root);
+      return Record.newRecord(
+          owner,
+          t.types[i],
+          DClass.IN,
+          t.ttls[i],
+          Arrays.copyOfRange(t.rdata, t.rdAt[i], t.rdAt[i + 1]));
+    }
+  }
+
+  /** The records taken, growing as lines are read. */
+  private static final class Taken {
+    int count;
+    int[] lines = new int[1024];
+    int[] starts = new int[1024];
+    int[] ends = new int[1024];
+    int[] types = new int[1024];
+    int[] ttls = new int[1024];
+    int[] ownerAt = new int[1025];
+    int[] rdAt = new int[1025];
+    byte[] owners = new byte[1 << 14];
+    byte[] rdata = new byte[1 << 12];
+
+    /** Room for one more record of up to 255 octets of name and 16 of rdata. */
+    void reserve() {
+      if (count == lines.length) {
+        int n = count * 2;
+        lines = Arrays.copyOf(lines, n);
+        starts = Arrays.copyOf(starts, n);
+        ends = Arrays.copyOf(ends, n);
+        types = Arrays.copyOf(types, n);
+        ttls = Arrays.copyOf(ttls, n);
+        ownerAt = Arrays.copyOf(ownerAt, n + 1);
+        rdAt = Arrays.copyOf(rdAt, n + 1);
+      }
+      if (ownerAt[count] + 256 > owners.length) {
+        owners = Arrays.copyOf(owners, owners.length * 2);
+      }
+      if (rdAt[count] + 16 > rdata.length) {
+        rdata = Arrays.copyOf(rdata, rdata.length * 2);
+      }
     }
   }
 
@@ -61,36 +111,29 @@ final class SimpleLines {
 
   /** Splits {@code text}, a zone file read with {@code origin} as its initial origin. */
   static Split split(byte[] text, Name origin) {
-    int[] lines = new int[1024];
-    int[] starts = new int[1024];
-    int[] ends = new int[1024];
-    Record[] records = new Record[1024];
-    int count = 0;
+    Taken t = new Taken();
+    byte[] originWire = origin.toWire();
     long defaultTtl = -1;
     int depth = 0; // parentheses open at the start of the line (a record spanning lines)
     boolean lastIsOurs = false; // the last record line is one taken here
     int line = 1;
+    int[] words = new int[2 * MAX_WORDS];
     for (int at = 0; at < text.length; line++) {
       int end = at;
       while (end < text.length && text[end] != '\n') {
         end++;
       }
       byte first = at < end ? text[at] : (byte) '\n';
-      Record r = null;
+      boolean taken = false;
       if (depth == 0 && defaultTtl >= 0 && isOwnerByte(first)) {
-        r = parse(text, at, end, origin, defaultTtl);
+        t.reserve();
+        taken = parse(text, at, end, originWire, defaultTtl, words, t);
       }
-      if (r != null) {
-        if (count == lines.length) {
-          lines = Arrays.copyOf(lines, count * 2);
-          starts = Arrays.copyOf(starts, count * 2);
-          ends = Arrays.copyOf(ends, count * 2);
-          records = Arrays.copyOf(records, count * 2);
-        }
-        lines[count] = line;
-        starts[count] = at;
-        ends[count] = end;
-        records[count++] = r;
+      if (taken) {
+        t.lines[t.count] = line;
+        t.starts[t.count] = at;
+        t.ends[t.count] = end;
+        t.count++;
         lastIsOurs = true;
       } else {
         int opened = depth;
@@ -104,33 +147,35 @@ final class SimpleLines {
           if (d instanceof Long ttl) {
             defaultTtl = ttl;
           } else if (d instanceof Name o) {
-            origin = o;
+            originWire = o.toWire();
           } else {
             return unchanged(text); // $INCLUDE, $GENERATE, or an error Master reports
           }
         } else if (opened == 0 && scan[1] != 0) {
           if ((first == ' ' || first == '\t') && lastIsOurs) {
-            count--; // this record takes its owner from the one before: Master reads both
+            t.count--; // this record takes its owner from the one before: Master reads both
           }
           lastIsOurs = false;
         }
       }
       at = end + 1;
     }
-    if (count == 0) {
+    if (t.count == 0) {
       return unchanged(text);
     }
     byte[] rest = new byte[text.length];
     int out = 0;
     int from = 0;
-    for (int i = 0; i < count; i++) {
-      System.arraycopy(text, from, rest, out, starts[i] - from);
-      out += starts[i] - from;
-      from = ends[i]; // the newline stays: line numbers do not move
+    for (int i = 0; i < t.count; i++) {
+      System.arraycopy(text, from, rest, out, t.starts[i] - from);
+      out += t.starts[i] - from;
+      from = t.ends[i]; // the newline stays: line numbers do not move
     }
     System.arraycopy(text, from, rest, out, text.length - from);
     out += text.length - from;
-    return new Split(Arrays.copyOf(rest, out), lines, records, count);
+    t.starts = null; // only the merge's data stays
+    t.ends = null;
+    return new Split(Arrays.copyOf(rest, out), t);
   }
 
   /** The value of a $TTL (a Long) or $ORIGIN (a Name) line; null for anything else. */
@@ -159,7 +204,7 @@ final class SimpleLines {
   }
 
   private static Split unchanged(byte[] text) {
-    return new Split(text, new int[0], new Record[0], 0);
+    return new Split(text, new Taken());
   }
 
   private static boolean isOwnerByte(byte b) {
@@ -177,53 +222,206 @@ final class SimpleLines {
     return isOwnerByte(b) || b == '.' || b == ':' || b == ' ' || b == '\t';
   }
 
+  /** A simple line has at most this many words: owner, TTL, class, type, address. */
+  private static final int MAX_WORDS = 5;
+
   /**
-   * The record on a simple line, or null when the line is anything else (including anything dnsjava
-   * would reject: Master then reads it and says why).
+   * Reads the record on a simple line into {@code t} at {@code t.count} and returns true, or
+   * returns false when the line is anything else (including anything dnsjava would reject: Master
+   * then reads it and says why). Makes no objects for an owner, TTL, class and IPv4 address.
    */
-  private static Record parse(byte[] text, int at, int end, Name origin, long defaultTtl) {
-    for (int i = at; i < end; i++) {
-      if (!isPlain(text[i])) {
-        return null;
+  private static boolean parse(
+      byte[] text, int at, int end, byte[] origin, long defaultTtl, int[] words, Taken t) {
+    int n = 0;
+    for (int i = at; i < end; ) {
+      byte b = text[i];
+      if (b == ';') {
+        break;
+      }
+      if (!isPlain(b)) {
+        return false;
+      }
+      if (isBlank(b)) {
+        i++;
+        continue;
+      }
+      if (n == MAX_WORDS) {
+        return false;
+      }
+      int start = i;
+      while (i < end && !isBlank(text[i]) && text[i] != ';') {
+        if (!isPlain(text[i++])) {
+          return false; // quotes, escapes, parentheses: Master's
+        }
+      }
+      words[2 * n] = start;
+      words[2 * n + 1] = i;
+      n++;
+    }
+    if (n < 3) {
+      return false;
+    }
+    int k = 1;
+    long ttl = -1;
+    boolean in = isWord(text, words, k, "IN");
+    if (in) {
+      k++;
+    }
+    if (k < n && isDigit(text[words[2 * k]])) {
+      ttl = ttl(text, words[2 * k], words[2 * k + 1]);
+      if (ttl < 0) {
+        return false;
+      }
+      k++;
+    }
+    if (!in && k < n && isWord(text, words, k, "IN")) {
+      k++;
+    }
+    if (k != n - 2) {
+      return false; // another class, or words this reader does not know: Master decides
+    }
+    int type;
+    if (isWord(text, words, k, "A")) {
+      type = Type.A;
+    } else if (isWord(text, words, k, "AAAA")) {
+      type = Type.AAAA;
+    } else {
+      return false;
+    }
+    int c = t.count;
+    int rd = t.rdAt[c];
+    int addressFrom = words[2 * k + 2];
+    int addressTo = words[2 * k + 3];
+    if (type == Type.A ? !ipv4(text, addressFrom, addressTo, t.rdata, rd) : !ipv6(text, addressFrom, addressTo, t.rdata, rd)) {
+      return false;
+    }
+    int nameEnd = ownerWire(text, words[0], words[1], origin, t.owners, t.ownerAt[c]);
+    if (nameEnd < 0) {
+      return false;
+    }
+    t.types[c] = type;
+    t.ttls[c] = (int) (ttl < 0 ? defaultTtl : ttl);
+    t.ownerAt[c + 1] = nameEnd;
+    t.rdAt[c + 1] = rd + (type == Type.A ? 4 : 16);
+    return true;
+  }
+
+  private static boolean isDigit(byte b) {
+    return b >= '0' && b <= '9';
+  }
+
+  /** Whether word k is {@code w} in any case. */
+  private static boolean isWord(byte[] text, int[] words, int k, String w) {
+    int from = words[2 * k];
+    if (words[2 * k + 1] - from != w.length()) {
+      return false;
+    }
+    for (int i = 0; i < w.length(); i++) {
+      if ((text[from + i] & 0xDF) != w.charAt(i)) {
+        return false;
       }
     }
-    String[] w = words(text, at, end);
-    if (w.length < 3 || w.length > 5) {
-      return null;
+    return true;
+  }
+
+  /** A TTL word: digits, or with units as dnsjava reads it ({@code 1h30m}); -1 if not a TTL. */
+  private static long ttl(byte[] text, int from, int to) {
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      if (!isDigit(text[i]) || to - from > 10) {
+        try {
+          v = TTL.parseTTL(new String(text, from, to - from, StandardCharsets.ISO_8859_1));
+        } catch (NumberFormatException e) {
+          return -1;
+        }
+        return v > 0x7FFFFFFFL ? -1 : v;
+      }
+      v = v * 10 + (text[i] - '0');
     }
-    try {
-      Name owner = Name.fromString(w[0], origin);
-      int k = 1;
-      long ttl = -1;
-      int dclass = DClass.value(w[k]);
-      if (dclass >= 0) {
-        k++;
+    return v > 0x7FFFFFFFL ? -1 : v;
+  }
+
+  /** A dotted-quad IPv4 address, written to {@code out} at {@code at}; false if not one. */
+  private static boolean ipv4(byte[] text, int from, int to, byte[] out, int at) {
+    int part = 0;
+    int digits = 0;
+    int value = 0;
+    for (int i = from; i <= to; i++) {
+      if (i == to || text[i] == '.') {
+        if (digits == 0 || part == 4) {
+          return false;
+        }
+        out[at + part++] = (byte) value;
+        digits = 0;
+        value = 0;
+      } else if (isDigit(text[i]) && digits < 3 && (digits == 0 || value != 0)) {
+        // no leading zero, as dnsjava reads addresses
+        value = value * 10 + (text[i] - '0');
+        digits++;
+        if (value > 255) {
+          return false;
+        }
+      } else {
+        return false;
       }
-      if (k < w.length && Character.isDigit(w[k].charAt(0))) {
-        ttl = TTL.parseTTL(w[k++]);
-      }
-      if (dclass < 0 && k < w.length && DClass.value(w[k]) >= 0) {
-        dclass = DClass.value(w[k++]);
-      }
-      if (dclass >= 0 && dclass != DClass.IN) {
-        return null;
-      }
-      if (k != w.length - 2 || ttl > 0x7FFFFFFFL) {
-        return null;
-      }
-      int type = Type.value(w[k]);
-      int family = type == Type.A ? Address.IPv4 : type == Type.AAAA ? Address.IPv6 : 0;
-      if (family == 0 || !owner.isAbsolute()) {
-        return null;
-      }
-      byte[] address = Address.toByteArray(w[k + 1], family);
-      if (address == null) {
-        return null;
-      }
-      return Record.newRecord(owner, type, DClass.IN, ttl < 0 ? defaultTtl : ttl, address);
-    } catch (TextParseException | IllegalArgumentException e) {
-      return null; // Master reads this line and reports it as it always has
     }
+    return part == 4;
+  }
+
+  /** An IPv6 address as dnsjava reads it, written to {@code out} at {@code at}. */
+  private static boolean ipv6(byte[] text, int from, int to, byte[] out, int at) {
+    byte[] a =
+        Address.toByteArray(
+            new String(text, from, to - from, StandardCharsets.ISO_8859_1), Address.IPv6);
+    if (a == null) {
+      return false;
+    }
+    System.arraycopy(a, 0, out, at, 16);
+    return true;
+  }
+
+  /**
+   * The owner word {@code text[from..to)} in wire form, relative names completed with {@code
+   * origin}, written to {@code out} at {@code at}; the offset after it, or -1 when dnsjava might
+   * read it otherwise (an {@code @} inside a word, empty or long labels: Master decides).
+   */
+  private static int ownerWire(byte[] text, int from, int to, byte[] origin, byte[] out, int at) {
+    if (to - from == 1 && text[from] == '@') {
+      System.arraycopy(origin, 0, out, at, origin.length);
+      return at + origin.length;
+    }
+    int p = at;
+    int labelStart = from;
+    for (int i = from; i < to; i++) {
+      byte b = text[i];
+      if (b == '@') {
+        return -1;
+      }
+      if (b == '.') {
+        int len = i - labelStart;
+        if (len == 0 || len > 63 || p - at + 1 + len > 255) {
+          return -1; // a leading dot, "..", the root alone, or too long
+        }
+        out[p++] = (byte) len;
+        System.arraycopy(text, labelStart, out, p, len);
+        p += len;
+        labelStart = i + 1;
+      }
+    }
+    if (labelStart < to) { // relative: the last label, then the origin
+      int len = to - labelStart;
+      if (len > 63 || p - at + 1 + len + origin.length > 255) {
+        return -1;
+      }
+      out[p++] = (byte) len;
+      System.arraycopy(text, labelStart, out, p, len);
+      p += len;
+      System.arraycopy(origin, 0, out, p, origin.length);
+      p += origin.length;
+    } else {
+      out[p++] = 0; // absolute: it ended with a dot
+    }
+    return p;
   }
 
   /**
@@ -258,30 +456,22 @@ final class SimpleLines {
     return new int[] {depth, content ? 1 : 0};
   }
 
+  /** The words of a directive line, up to a comment. */
   private static String[] words(byte[] text, int at, int end) {
-    int semi = at;
-    while (semi < end && text[semi] != ';') {
-      semi++;
-    }
-    String[] words = new String[6];
-    int n = 0;
-    for (int i = at; i < semi; ) {
-      while (i < semi && isBlank(text[i])) {
+    java.util.List<String> words = new java.util.ArrayList<>();
+    for (int i = at; i < end && text[i] != ';'; ) {
+      while (i < end && isBlank(text[i])) {
         i++;
       }
       int start = i;
-      while (i < semi && !isBlank(text[i])) {
+      while (i < end && !isBlank(text[i]) && text[i] != ';') {
         i++;
       }
       if (i > start) {
-        if (n == words.length) {
-          words = Arrays.copyOf(words, n * 2);
-        }
-        words[n++] =
-            new String(text, start, i - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+        words.add(new String(text, start, i - start, StandardCharsets.ISO_8859_1));
       }
     }
-    return Arrays.copyOf(words, n);
+    return words.toArray(new String[0]);
   }
 
   /** What separates words (String.strip and a split on blanks took a regex per line). */

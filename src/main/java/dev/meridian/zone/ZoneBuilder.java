@@ -29,6 +29,7 @@ public final class ZoneBuilder {
   private final List<String> warnings = new ArrayList<>();
   private SOARecord soa;
   private final Leaves.Builder leaves = new Leaves.Builder();
+  private final byte[] originWire;
 
   /**
    * @param origin the apex
@@ -37,6 +38,7 @@ public final class ZoneBuilder {
   public ZoneBuilder(Name origin, String source) {
     this.origin = origin;
     this.source = source;
+    this.originWire = origin.toWire();
   }
 
   /**
@@ -174,6 +176,61 @@ public final class ZoneBuilder {
     if (o.add(r)) { // RFC 2181 section 5: an RRset holds no duplicate records
       recordCount++;
     }
+  }
+
+  /**
+   * Adds an A or AAAA record of class IN read at {@code file:line} without dnsjava: its owner, an
+   * absolute name, in wire form in {@code wire[from..to)}, its rdata at {@code rdata[rdFrom..]}. A
+   * leaf's record goes to the leaves' arrays without becoming objects; any other takes {@link
+   * #add(Record, String, int)}.
+   */
+  void addAddress(
+      byte[] wire,
+      int from,
+      int to,
+      int type,
+      long ttl,
+      byte[] rdata,
+      int rdFrom,
+      String file,
+      int line) {
+    int rel = to - from - origin.length();
+    if (rel > 0 && isBelowOrigin(wire, from, rel) && !(wire[from] == 1 && wire[from + 1] == '*')) {
+      int k = leaves.find(wire, from, from + rel);
+      if (k == Leaves.Builder.ABSENT) {
+        k = leaves.add(wire, from, from + rel, line);
+      }
+      if (leaves.isLeaf(k)) {
+        int added = leaves.addAddress(k, type, ttl, rdata, rdFrom);
+        if (added != Leaves.Builder.CONFLICT) {
+          recordCount += added;
+          return;
+        }
+      }
+    }
+    Name owner = Leaves.name(wire, from, to - 1, Name.root);
+    byte[] data = java.util.Arrays.copyOfRange(rdata, rdFrom, rdFrom + (type == Type.A ? 4 : 16));
+    add(Record.newRecord(owner, type, DClass.IN, ttl, data), file, line);
+  }
+
+  /** Whether {@code wire[from + rel..]} is the apex and {@code rel} falls between two labels. */
+  private boolean isBelowOrigin(byte[] wire, int from, int rel) {
+    int p = from;
+    while (p < from + rel) {
+      p += (wire[p] & 0xFF) + 1;
+    }
+    if (p != from + rel) {
+      return false;
+    }
+    byte[] apex = originWire;
+    for (int i = 0; i < apex.length; i++) {
+      byte a = wire[p + i];
+      byte b = apex[i];
+      if (Character.toLowerCase(a) != Character.toLowerCase(b)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isAddress(Record r) {

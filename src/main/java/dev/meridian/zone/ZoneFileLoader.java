@@ -121,7 +121,7 @@ public final class ZoneFileLoader {
         int line =
             r == null ? Integer.MAX_VALUE : in.recordStart() > 0 ? in.recordStart() : lastLine;
         while (next < simple.count() && simple.line(next) < line) {
-          builder.add(simple.record(next), source, simple.line(next));
+          simple.addTo(builder, next, source);
           next++;
         }
         if (r == null) {

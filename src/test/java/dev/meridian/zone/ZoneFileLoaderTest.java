@@ -65,6 +65,58 @@ class ZoneFileLoaderTest {
     assertEquals(strings(master), strings(z.records()));
   }
 
+  /**
+   * The simple-line reader (no dnsjava tokenizer, no objects per line) takes a line only when
+   * dnsjava's Master reads it as the same record; every other line is left to Master.
+   */
+  @Test
+  void simpleLineReaderAgreesWithMasterLineByLine() throws Exception {
+    String[] owners = {
+      "a", "A-b", "_srv", "*", "*.x", "@", "x.y.", "Upper.Case.o.example.", "a..b", ".a", "a.",
+      "l".repeat(63), "l".repeat(64), ("l".repeat(60) + ".").repeat(4) + "o", "a@b", "1.2", "x.*",
+      "semi\\.colon", "q\"x", "p(x", "t\\065"
+    };
+    String[] ttls = {"", "0", "60", "2147483647", "2147483648", "1h", "1H30m", "99999999999", "1x"};
+    String[] classes = {"", "IN", "in", "CH"};
+    String[] types = {"A", "a", "AAAA", "aaaa", "Aa"};
+    String[] addresses = {
+      "1.2.3.4", "01.2.3.4", "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.5",
+      "::1", "2001:db8::1", "::ffff:1.2.3.4", "2001:db8:::1", "1.2.3.04"
+    };
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(20261203);
+    Name origin = Name.fromString("o.example.");
+    int taken = 0;
+    for (int n = 0; n < 3000; n++) {
+      String ttl = ttls[rnd.nextInt(ttls.length)];
+      String cls = classes[rnd.nextInt(classes.length)];
+      String line =
+          owners[rnd.nextInt(owners.length)]
+              + " "
+              + (rnd.nextBoolean() ? ttl + " " + cls : cls + " " + ttl)
+              + " "
+              + types[rnd.nextInt(types.length)]
+              + " "
+              + addresses[rnd.nextInt(addresses.length)];
+      String text = "$TTL 300\n$ORIGIN o.example.\n" + line + "\n";
+      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      String master;
+      try (org.xbill.DNS.Master m =
+          new org.xbill.DNS.Master(new java.io.ByteArrayInputStream(bytes), origin)) {
+        org.xbill.DNS.Record r = m.nextRecord();
+        master = r == null ? null : r.getName() + " " + r;
+      } catch (java.io.IOException | RuntimeException e) {
+        master = null;
+      }
+      SimpleLines.Split split = SimpleLines.split(bytes, origin);
+      if (split.count() == 1) {
+        org.xbill.DNS.Record r = split.record(0);
+        assertEquals(master, r.getName() + " " + r, line);
+        taken++;
+      }
+    }
+    assertTrue(taken > 150, "lines taken: " + taken);
+  }
+
   private static java.util.List<String> strings(java.util.List<org.xbill.DNS.Record> records) {
     java.util.List<String> out = new java.util.ArrayList<>();
     for (org.xbill.DNS.Record r : records) {
