@@ -68,7 +68,9 @@ public final class Leaves {
       v4Ttl[k] = b.v4Ttl[i];
       if (anyV6) {
         v6Ttl[k] = b.v6Ttl[i];
-        System.arraycopy(b.v6, 16 * i, v6, 16 * k, 16);
+        if (b.v6Ttl[i] >= 0) {
+          System.arraycopy(b.v6, 16 * i, v6, 16 * k, 16);
+        }
       }
       if (anyFirst && b.aaaaFirst(i)) {
         aaaaFirst[k >>> 6] |= 1L << k;
@@ -87,6 +89,32 @@ public final class Leaves {
       }
       slots[slot] = k + 1;
     }
+  }
+
+  /**
+   * The builder's own arrays, when every entry is a leaf (a zone made of little else): a copy of
+   * tens of megabytes would be as much garbage again.
+   */
+  private Leaves(Builder b) {
+    int n = b.count;
+    this.count = n;
+    names = b.names;
+    nameAt = b.nameAt;
+    v4 = b.v4;
+    v4Ttl = b.v4Ttl;
+    boolean anyV6 = false;
+    boolean anyFirst = false;
+    int total = 0;
+    for (int k = 0; k < n; k++) {
+      anyV6 |= b.v6Ttl[k] >= 0;
+      anyFirst |= b.aaaaFirst(k);
+      total += (b.v4Ttl[k] >= 0 ? 1 : 0) + (b.v6Ttl[k] >= 0 ? 1 : 0);
+    }
+    v6 = anyV6 ? b.v6 : null;
+    v6Ttl = anyV6 ? b.v6Ttl : null;
+    aaaaFirst = anyFirst ? b.first : null;
+    records = total;
+    slots = b.slots;
   }
 
   /** No leaves. */
@@ -202,8 +230,7 @@ public final class Leaves {
     Name name = name(i, origin);
     boolean a = hasA(i);
     boolean aaaa = hasAaaa(i);
-    boolean first = aaaaFirst != null && (aaaaFirst[i >>> 6] & (1L << i)) != 0;
-    int[] types = a && aaaa ? (first ? AAAA_A : A_AAAA) : a ? A_ONLY : AAAA_ONLY;
+    int[] types = a && aaaa ? (isAaaaFirst(i) ? AAAA_A : A_AAAA) : a ? A_ONLY : AAAA_ONLY;
     Record[][] sets = new Record[types.length][];
     for (int k = 0; k < types.length; k++) {
       sets[k] = new Record[] {record(i, types[k], name)};
@@ -261,16 +288,30 @@ public final class Leaves {
     return s;
   }
 
-  /** True when both hold the same leaves in the same order. */
+  /** True when both hold the same leaves in the same order, with the same TTLs. */
   boolean sameAs(Leaves o) {
-    return count == o.count
-        && Arrays.equals(names, o.names)
-        && Arrays.equals(nameAt, o.nameAt)
-        && Arrays.equals(v4, o.v4)
-        && Arrays.equals(v4Ttl, o.v4Ttl)
-        && Arrays.equals(v6, o.v6)
-        && Arrays.equals(v6Ttl, o.v6Ttl)
-        && Arrays.equals(aaaaFirst, o.aaaaFirst);
+    if (count != o.count
+        || records != o.records
+        || !Arrays.equals(names, 0, nameAt[count], o.names, 0, o.nameAt[count])
+        || !Arrays.equals(nameAt, 0, count + 1, o.nameAt, 0, count + 1)) {
+      return false;
+    }
+    for (int i = 0; i < count; i++) {
+      if (v4Ttl[i] != o.v4Ttl[i]
+          || (hasA(i) && v4[i] != o.v4[i])
+          || hasAaaa(i) != o.hasAaaa(i)
+          || (hasAaaa(i)
+              && (v6Ttl[i] != o.v6Ttl[i]
+                  || !Arrays.equals(v6, 16 * i, 16 * i + 16, o.v6, 16 * i, 16 * i + 16)))
+          || isAaaaFirst(i) != o.isAaaaFirst(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean isAaaaFirst(int i) {
+    return aaaaFirst != null && (aaaaFirst[i >>> 6] & (1L << i)) != 0;
   }
 
   private static byte lower(byte b) {
@@ -319,17 +360,36 @@ public final class Leaves {
     private static final byte INTERCEPT = 2; // an OTHER at a delegation or DNAME
 
     private int count;
-    private byte[] names = new byte[1 << 12];
-    private int[] nameAt = new int[257];
-    private int[] v4 = new int[256];
-    private int[] v4Ttl = new int[256];
-    private int[] v6Ttl = new int[256];
-    private byte[] v6 = new byte[16 * 256];
-    private int[] lines = new int[256];
-    private byte[] kind = new byte[256];
-    private long[] first = new long[4];
-    private int[] slots = new int[1024];
+    private byte[] names;
+    private int[] nameAt;
+    private int[] v4;
+    private int[] v4Ttl;
+    private int[] v6Ttl;
+    private byte[] v6;
+    private int[] lines;
+    private byte[] kind;
+    private long[] first;
+    private int[] slots;
     private int leaves;
+
+    Builder() {
+      this(0);
+    }
+
+    /** A builder with room for {@code expected} names before it grows. */
+    Builder(int expected) {
+      int n = Math.max(64, expected + 16);
+      names = new byte[n * 12];
+      nameAt = new int[n + 1];
+      v4 = new int[n];
+      v4Ttl = new int[n];
+      v6Ttl = new int[n];
+      v6 = new byte[16 * 64];
+      lines = new int[n];
+      kind = new byte[n];
+      first = new long[(n + 63) >>> 6];
+      slots = new int[Integer.highestOneBit(n * 2 - 1) << 1];
+    }
 
     /** The entry for the name in {@code buf[from..to)} (labels, no apex), or {@link #ABSENT}. */
     int find(byte[] buf, int from, int to) {
@@ -457,6 +517,9 @@ public final class Leaves {
             ? DUPLICATE
             : CONFLICT;
       }
+      if (v6.length < 16 * (k + 1)) {
+        v6 = Arrays.copyOf(v6, Math.max(16 * (k + 1), Math.min(2 * v6.length, 16 * v4.length)));
+      }
       System.arraycopy(rdata, rdFrom, v6, 16 * k, 16);
       v6Ttl[k] = (int) ttl;
       if (v4Ttl[k] < 0) {
@@ -509,7 +572,6 @@ public final class Leaves {
       v4 = Arrays.copyOf(v4, n);
       v4Ttl = Arrays.copyOf(v4Ttl, n);
       v6Ttl = Arrays.copyOf(v6Ttl, n);
-      v6 = Arrays.copyOf(v6, 16 * n);
       lines = Arrays.copyOf(lines, n);
       kind = Arrays.copyOf(kind, n);
       first = Arrays.copyOf(first, (n + 63) >>> 6);
@@ -527,8 +589,11 @@ public final class Leaves {
       }
     }
 
-    /** The leaves, in the order they were added. */
+    /** The leaves, in the order they were added. The builder is not to be used again. */
     Leaves build() {
+      if (leaves == count) {
+        return new Leaves(this);
+      }
       int[] keep = new int[leaves];
       int n = 0;
       for (int k = 0; k < count; k++) {

@@ -76,15 +76,30 @@ final class SimpleLines {
   /** The records taken, growing as lines are read. */
   private static final class Taken {
     int count;
-    int[] lines = new int[1024];
-    int[] starts = new int[1024];
-    int[] ends = new int[1024];
-    int[] types = new int[1024];
-    int[] ttls = new int[1024];
-    int[] ownerAt = new int[1025];
-    int[] rdAt = new int[1025];
-    byte[] owners = new byte[1 << 14];
-    byte[] rdata = new byte[1 << 12];
+    int[] lines;
+    int[] starts;
+    int[] ends;
+    int[] types;
+    int[] ttls;
+    int[] ownerAt;
+    int[] rdAt;
+    byte[] owners;
+    byte[] rdata;
+
+    /** Room for {@code capacity} records (the file's line count: arrays grown in steps were as
+     * much garbage again, which a reload under load paid for in collector pauses). */
+    Taken(int capacity) {
+      int n = Math.max(16, capacity);
+      lines = new int[n];
+      starts = new int[n];
+      ends = new int[n];
+      types = new int[n];
+      ttls = new int[n];
+      ownerAt = new int[n + 1];
+      rdAt = new int[n + 1];
+      owners = new byte[Math.max(1 << 12, n * 16)];
+      rdata = new byte[4 * n + 16];
+    }
 
     /** Room for one more record of up to 255 octets of name and 16 of rdata. */
     void reserve() {
@@ -111,7 +126,7 @@ final class SimpleLines {
 
   /** Splits {@code text}, a zone file read with {@code origin} as its initial origin. */
   static Split split(byte[] text, Name origin) {
-    Taken t = new Taken();
+    Taken t = new Taken(lineCount(text));
     byte[] originWire = origin.toWire();
     long defaultTtl = -1;
     int depth = 0; // parentheses open at the start of the line (a record spanning lines)
@@ -178,6 +193,17 @@ final class SimpleLines {
     return new Split(Arrays.copyOf(rest, out), t);
   }
 
+  /** How many lines {@code text} holds (newlines, plus one). */
+  private static int lineCount(byte[] text) {
+    int n = 1;
+    for (byte b : text) {
+      if (b == '\n') {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The value of a $TTL (a Long) or $ORIGIN (a Name) line; null for anything else. */
   private static Object directive(byte[] text, int at, int end) {
     for (int i = at; i < end && text[i] != ';'; i++) {
@@ -204,7 +230,7 @@ final class SimpleLines {
   }
 
   private static Split unchanged(byte[] text) {
-    return new Split(text, new Taken());
+    return new Split(text, new Taken(0));
   }
 
   private static boolean isOwnerByte(byte b) {

@@ -28,7 +28,7 @@ public final class ZoneBuilder {
   private final List<String> problems = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private SOARecord soa;
-  private final Leaves.Builder leaves = new Leaves.Builder();
+  private Leaves.Builder leaves = new Leaves.Builder();
   private final byte[] originWire;
 
   /**
@@ -107,6 +107,13 @@ public final class ZoneBuilder {
     /** The i-th RRset, trimmed to its records. */
     Record[] set(int i) {
       return sizes[i] == sets[i].length ? sets[i] : java.util.Arrays.copyOf(sets[i], sizes[i]);
+    }
+  }
+
+  /** Makes room for about {@code n} leaves before any record is added (a file's simple lines). */
+  void expectLeaves(int n) {
+    if (leaves.size() == 0) {
+      leaves = new Leaves.Builder(n);
     }
   }
 

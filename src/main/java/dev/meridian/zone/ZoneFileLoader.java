@@ -110,6 +110,7 @@ public final class ZoneFileLoader {
     ZoneBuilder builder = new ZoneBuilder(origin, source);
     // simple A/AAAA lines are read here; Master reads the rest, and the two merge in file order
     SimpleLines.Split simple = SimpleLines.split(text, origin);
+    builder.expectLeaves(simple.count());
     int next = 0;
     LineCountingStream in = new LineCountingStream(new ByteArrayInputStream(simple.rest()));
     try (Master master = new Master(in, origin)) {

@@ -93,6 +93,39 @@ class LeavesTest {
     assertEquals(expected.size(), z.recordCount());
   }
 
+  /** A zone whose names below the apex are all leaves keeps the builder's arrays: same reads. */
+  @Test
+  void aZoneOfLeavesOnlyReadsTheSame() throws Exception {
+    Name origin = Name.fromString("only.example.");
+    ZoneBuilder b = new ZoneBuilder(origin, "only");
+    b.add(Record.fromString(origin, Type.SOA, 1, 300, "ns.other. h.other. 1 2 3 4 5", origin), "o", 1);
+    b.add(Record.fromString(origin, Type.NS, 1, 300, "ns.other.", origin), "o", 2);
+    for (int i = 0; i < 300; i++) {
+      Name n = Name.fromString("h" + i, origin);
+      if (i % 3 != 1) {
+        b.add(Record.fromString(n, Type.A, 1, 60 + i, "10.0.1." + (i % 250), origin), "o", 3 + i);
+      }
+      if (i % 3 != 0) {
+        b.add(Record.fromString(n, Type.AAAA, 1, 90, "2001:db8::" + i, origin), "o", 3 + i);
+      }
+    }
+    Zone z = b.build();
+    assertEquals(300, z.leaves().count());
+    assertEquals(2 + 400, z.recordCount());
+    Node h2 = z.node(name("H2.only.example."));
+    assertEquals(Type.A, h2.type(0));
+    assertEquals(62, h2.get(Type.A)[0].getTTL());
+    assertEquals("2001:db8::2", ((org.xbill.DNS.AAAARecord) h2.get(Type.AAAA)[0]).getAddress()
+        .getHostAddress().replace(":0:0:0:0:0:", "::"));
+    assertEquals(Type.AAAA, z.node(name("h1.only.example.")).type(0));
+    assertNull(z.node(name("h300.only.example.")));
+    Set<String> seen = new HashSet<>();
+    for (Record r : z.records()) {
+      seen.add(r.toString());
+    }
+    assertEquals(402, seen.size());
+  }
+
   @Test
   void sameDataComparesLeavesToo() throws Exception {
     Zone a = ZoneFileLoader.load(FILE).zone();
