@@ -12,8 +12,8 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
- * The fast path's answers at a zone's {@link Leaves}: per question name length, one A response,
- * one AAAA response and one NODATA response, rendered at load by the general path ({@link
+ * The fast path's answers at a zone's {@link Leaves}: per question name length, one A response, one
+ * AAAA response and one NODATA response, rendered at load by the general path ({@link
  * AnswerShapes}); a query copies the one for its name's length and writes the leaf's TTL and
  * address into it. A leaf thus costs the fast path no bytes of its own, where a pre-encoded answer
  * per name cost a million-name zone a million arrays. Leaves whose answers depend on more than

@@ -90,11 +90,11 @@ public final class PacketProcessor {
     int fastLength = fast.respond(packet, length, client, tcp, state);
     if (fastLength > 0) { // counted before it is sent, as the general path does
       queries.count(state.qtype, state.out[3] & 0xF, tcp, state.ecs);
-      sink.send(state.out, fastLength); // answered from bytes encoded at load
-      QueryLog log = queryLog;
+      QueryLog log = queryLog; // logged before the answer leaves: lines keep the clients' order
       if (log != null) {
         log.offer(packet, length, state.out, fastLength, client, tcp);
       }
+      sink.send(state.out, fastLength); // answered from bytes encoded at load
       return;
     }
     Tally tally = tallies.get().start(sink, qtypeOf(packet, length), tcp);
@@ -183,11 +183,11 @@ public final class PacketProcessor {
     // RFC 7871 section 7.2.1: echo family, source prefix and address with our scope
     EDNSOption echo = ecs == null ? null : ecs.echo(scope);
     byte[] wire = capped(render(response, query, tcp, 0, echo), length);
-    sink.send(wire);
-    QueryLog log = queryLog;
+    QueryLog log = queryLog; // before the answer leaves, as on the fast path
     if (log != null) {
       log.offer(packet, length, wire, wire.length, client, tcp);
     }
+    sink.send(wire);
   }
 
   /**

@@ -321,8 +321,8 @@ public final class Leaves {
   /**
    * The hash of a wire-form name in any case: FNV-1a over the lower-cased bytes, then MurmurHash3's
    * finalizer, so that names differing in their last octet land far apart in a table indexed by the
-   * low bits (FNV-1a alone leaves the low bits a function of the low bits: a million names
-   * a0000000 ... a0999999 clustered, and linear probing took seconds).
+   * low bits (FNV-1a alone leaves the low bits a function of the low bits: a million names a0000000
+   * ... a0999999 clustered, and linear probing took seconds).
    */
   public static int hash(byte[] b, int from, int to) {
     int h = 0x811C9DC5;

@@ -56,8 +56,15 @@ final class SimpleLines {
     void addTo(ZoneBuilder builder, int i, String file) {
       Taken t = taken;
       builder.addAddress(
-          t.owners, t.ownerAt[i], t.ownerAt[i + 1], t.types[i], t.ttls[i], t.rdata, t.rdAt[i],
-          file, t.lines[i]);
+          t.owners,
+          t.ownerAt[i],
+          t.ownerAt[i + 1],
+          t.types[i],
+          t.ttls[i],
+          t.rdata,
+          t.rdAt[i],
+          file,
+          t.lines[i]);
     }
 
     /** The i-th record taken here, made now (for tests). */
@@ -86,8 +93,10 @@ final class SimpleLines {
     byte[] owners;
     byte[] rdata;
 
-    /** Room for {@code capacity} records (the file's line count: arrays grown in steps were as
-     * much garbage again, which a reload under load paid for in collector pauses). */
+    /**
+     * Room for {@code capacity} records (the file's line count: arrays grown in steps were as much
+     * garbage again, which a reload under load paid for in collector pauses).
+     */
     Taken(int capacity) {
       int n = Math.max(16, capacity);
       lines = new int[n];
@@ -318,7 +327,9 @@ final class SimpleLines {
     int rd = t.rdAt[c];
     int addressFrom = words[2 * k + 2];
     int addressTo = words[2 * k + 3];
-    if (type == Type.A ? !ipv4(text, addressFrom, addressTo, t.rdata, rd) : !ipv6(text, addressFrom, addressTo, t.rdata, rd)) {
+    if (type == Type.A
+        ? !ipv4(text, addressFrom, addressTo, t.rdata, rd)
+        : !ipv6(text, addressFrom, addressTo, t.rdata, rd)) {
       return false;
     }
     int nameEnd = ownerWire(text, words[0], words[1], origin, t.owners, t.ownerAt[c]);

@@ -121,8 +121,8 @@ public final class Zone {
   }
 
   /**
-   * The zone's leaves: most of the names of a large zone, held compactly; {@link #node} and
-   * {@link #nodes} do not list them.
+   * The zone's leaves: most of the names of a large zone, held compactly; {@link #node} and {@link
+   * #nodes} do not list them.
    */
   public Leaves leaves() {
     return leaves;

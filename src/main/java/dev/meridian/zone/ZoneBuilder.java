@@ -360,8 +360,8 @@ public final class ZoneBuilder {
 
   /**
    * Makes owners of the leaves that cannot stay leaves: those with a name below them, and those
-   * below a delegation or a DNAME (the general path answers there); returns the empty
-   * non-terminals above the remaining leaves.
+   * below a delegation or a DNAME (the general path answers there); returns the empty non-terminals
+   * above the remaining leaves.
    */
   private List<Name> settleLeaves() {
     if (leaves.leafCount() == 0) {

@@ -148,8 +148,9 @@ class FastPathTest {
           int n = fast.respond(query, query.length, CLIENT, false, state);
           String where = qname + " " + Type.string(type);
           // below the SOA's names the NXDOMAIN response compresses differently: general path
-          boolean tail = qname.subdomain(Name.fromString("ns1.leaves.example."))
-              || qname.subdomain(Name.fromString("admin.leaves.example."));
+          boolean tail =
+              qname.subdomain(Name.fromString("ns1.leaves.example."))
+                  || qname.subdomain(Name.fromString("admin.leaves.example."));
           assertTrue(n > 0 || (tail && !qname.equals(leaf)), where + ": the fast path answers");
           if (n < 0) {
             continue;

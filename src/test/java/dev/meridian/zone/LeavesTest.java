@@ -39,7 +39,14 @@ class LeavesTest {
     }
     for (String s :
         List.of(
-            "two", "mixed", "txtfirst", "parent", "wild", "ns.sub", "deep.ns.sub", "hidden.old",
+            "two",
+            "mixed",
+            "txtfirst",
+            "parent",
+            "wild",
+            "ns.sub",
+            "deep.ns.sub",
+            "hidden.old",
             "@")) {
       assertFalse(leafNames.contains(name(s)), s + " is not a leaf");
     }
@@ -98,7 +105,10 @@ class LeavesTest {
   void aZoneOfLeavesOnlyReadsTheSame() throws Exception {
     Name origin = Name.fromString("only.example.");
     ZoneBuilder b = new ZoneBuilder(origin, "only");
-    b.add(Record.fromString(origin, Type.SOA, 1, 300, "ns.other. h.other. 1 2 3 4 5", origin), "o", 1);
+    b.add(
+        Record.fromString(origin, Type.SOA, 1, 300, "ns.other. h.other. 1 2 3 4 5", origin),
+        "o",
+        1);
     b.add(Record.fromString(origin, Type.NS, 1, 300, "ns.other.", origin), "o", 2);
     for (int i = 0; i < 300; i++) {
       Name n = Name.fromString("h" + i, origin);
@@ -115,8 +125,12 @@ class LeavesTest {
     Node h2 = z.node(name("H2.only.example."));
     assertEquals(Type.A, h2.type(0));
     assertEquals(62, h2.get(Type.A)[0].getTTL());
-    assertEquals("2001:db8::2", ((org.xbill.DNS.AAAARecord) h2.get(Type.AAAA)[0]).getAddress()
-        .getHostAddress().replace(":0:0:0:0:0:", "::"));
+    assertEquals(
+        "2001:db8::2",
+        ((org.xbill.DNS.AAAARecord) h2.get(Type.AAAA)[0])
+            .getAddress()
+            .getHostAddress()
+            .replace(":0:0:0:0:0:", "::"));
     assertEquals(Type.AAAA, z.node(name("h1.only.example.")).type(0));
     assertNull(z.node(name("h300.only.example.")));
     Set<String> seen = new HashSet<>();
@@ -135,8 +149,11 @@ class LeavesTest {
     for (Record r : a.records()) {
       builder.add(
           r.getName().equals(name("bb"))
-              ? Record.newRecord(r.getName(), r.getType(), r.getDClass(), 7, r.rdataToWireCanonical())
-              : r, "test", 1);
+              ? Record.newRecord(
+                  r.getName(), r.getType(), r.getDClass(), 7, r.rdataToWireCanonical())
+              : r,
+          "test",
+          1);
     }
     assertFalse(a.sameData(builder.build()), "a leaf's TTL differs");
   }

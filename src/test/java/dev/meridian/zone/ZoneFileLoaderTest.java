@@ -72,16 +72,44 @@ class ZoneFileLoaderTest {
   @Test
   void simpleLineReaderAgreesWithMasterLineByLine() throws Exception {
     String[] owners = {
-      "a", "A-b", "_srv", "*", "*.x", "@", "x.y.", "Upper.Case.o.example.", "a..b", ".a", "a.",
-      "l".repeat(63), "l".repeat(64), ("l".repeat(60) + ".").repeat(4) + "o", "a@b", "1.2", "x.*",
-      "semi\\.colon", "q\"x", "p(x", "t\\065"
+      "a",
+      "A-b",
+      "_srv",
+      "*",
+      "*.x",
+      "@",
+      "x.y.",
+      "Upper.Case.o.example.",
+      "a..b",
+      ".a",
+      "a.",
+      "l".repeat(63),
+      "l".repeat(64),
+      ("l".repeat(60) + ".").repeat(4) + "o",
+      "a@b",
+      "1.2",
+      "x.*",
+      "semi\\.colon",
+      "q\"x",
+      "p(x",
+      "t\\065"
     };
     String[] ttls = {"", "0", "60", "2147483647", "2147483648", "1h", "1H30m", "99999999999", "1x"};
     String[] classes = {"", "IN", "in", "CH"};
     String[] types = {"A", "a", "AAAA", "aaaa", "Aa"};
     String[] addresses = {
-      "1.2.3.4", "01.2.3.4", "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.5",
-      "::1", "2001:db8::1", "::ffff:1.2.3.4", "2001:db8:::1", "1.2.3.04"
+      "1.2.3.4",
+      "01.2.3.4",
+      "0.0.0.0",
+      "255.255.255.255",
+      "256.1.1.1",
+      "1.2.3",
+      "1.2.3.4.5",
+      "::1",
+      "2001:db8::1",
+      "::ffff:1.2.3.4",
+      "2001:db8:::1",
+      "1.2.3.04"
     };
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(20261203);
     Name origin = Name.fromString("o.example.");
