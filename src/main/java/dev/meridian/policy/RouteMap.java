@@ -27,12 +27,25 @@ public final class RouteMap {
   private final int[][] routes;
   private final int unknown;
 
+  /**
+   * For each IPv4 /16 {@code k}, the range holding its first address ({@code k << 16} at {@code
+   * ::/96}); entry 65536 holds {@code ::1:0:0}, just past IPv4. An IPv4 lookup searches only
+   * between entries {@code k} and {@code k + 1}: a few ranges instead of a binary search over all
+   * of them (18 steps, each a cache miss into two arrays of megabytes, a third of a geo query's
+   * time on the fast path in JFR). 256 KiB, decided at load.
+   */
+  private final int[] v4Index;
+
   private RouteMap(long[] hi, long[] lo, int[] route, int[][] routes, int unknown) {
     this.hi = hi;
     this.lo = lo;
     this.route = route;
     this.routes = routes;
     this.unknown = unknown;
+    this.v4Index = new int[(1 << 16) + 1];
+    for (int k = 0; k < v4Index.length; k++) {
+      v4Index[k] = index(0, (long) k << 16);
+    }
   }
 
   /**
@@ -109,7 +122,8 @@ public final class RouteMap {
 
   /** Route and scope of IPv4 {@code v4} (at {@code ::/96}), scope expressed after {@code base}. */
   private long ipv4(long v4, int base) {
-    int i = index(0, v4);
+    int k = (int) (v4 >>> 16);
+    int i = search(v4Index[k], v4Index[k + 1], 0, v4);
     int r = route[i] >= 0 ? route[i] : unknown;
     return pack(r, base + Math.max(0, scope(i, 0, v4) - 96));
   }
@@ -127,8 +141,11 @@ public final class RouteMap {
 
   /** The last range whose start is at or below the address. */
   private int index(long h, long l) {
-    int low = 0;
-    int high = route.length - 1;
+    return search(0, route.length - 1, h, l);
+  }
+
+  /** As {@link #index}, knowing that the answer lies in {@code [low, high]}. */
+  private int search(int low, int high, long h, long l) {
     while (low < high) {
       int mid = (low + high + 1) >>> 1;
       if (compare(hi[mid], lo[mid], h, l) <= 0) {

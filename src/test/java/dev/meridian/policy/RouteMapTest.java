@@ -157,6 +157,22 @@ class RouteMapTest {
   }
 
   @Test
+  void ipv4LookupsThroughTheSlash16IndexAgreeWithTheSearchOverEveryRange() {
+    long seed = new SplittableRandom().nextLong();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (long k = 0; k < 1L << 16; k++) {
+      long[] probes = {k << 16, k << 16 | 0xFFFF, k << 16 | rnd.nextInt(1 << 16)};
+      for (long v4 : probes) {
+        long indexed = map.findIpv4(v4);
+        long full = map.findIpv6(0, v4); // ::/96 is the IPv4 tree, searched over every range
+        String why = "seed " + seed + ": IPv4 " + v4;
+        assertEquals(RouteMap.routeOf(full), RouteMap.routeOf(indexed), why);
+        assertEquals(Math.max(0, RouteMap.scopeOf(full) - 96), RouteMap.scopeOf(indexed), why);
+      }
+    }
+  }
+
+  @Test
   void aDatabaseThatKnowsNothingIsOneRange() throws Exception {
     RouteMap none = GeoPolicy.routes(GeoLocator.NONE, REGIONS, RULES);
     assertEquals(1, none.ranges());
