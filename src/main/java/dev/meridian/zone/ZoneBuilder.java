@@ -28,7 +28,7 @@ public final class ZoneBuilder {
   private final List<String> problems = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private SOARecord soa;
-  private Leaves.Builder leaves = new Leaves.Builder();
+  private LeavesBuilder leaves = new LeavesBuilder();
   private final byte[] originWire;
 
   /**
@@ -113,7 +113,7 @@ public final class ZoneBuilder {
   /** Makes room for about {@code n} leaves before any record is added (a file's simple lines). */
   void expectLeaves(int n) {
     if (leaves.size() == 0) {
-      leaves = new Leaves.Builder(n);
+      leaves = new LeavesBuilder(n);
     }
   }
 
@@ -160,17 +160,17 @@ public final class ZoneBuilder {
         byte[] wire = name.toWire();
         int k = leaves.find(wire, 0, rel);
         boolean address = isAddress(r) && !name.isWild();
-        if (k == Leaves.Builder.ABSENT && address) {
+        if (k == LeavesBuilder.ABSENT && address) {
           k = leaves.add(wire, 0, rel, line);
         }
-        if (k != Leaves.Builder.ABSENT && leaves.isLeaf(k)) {
-          int added = address ? leaves.addAddress(k, r) : Leaves.Builder.CONFLICT;
-          if (added != Leaves.Builder.CONFLICT) {
+        if (k != LeavesBuilder.ABSENT && leaves.isLeaf(k)) {
+          int added = address ? leaves.addAddress(k, r) : LeavesBuilder.CONFLICT;
+          if (added != LeavesBuilder.CONFLICT) {
             recordCount += added;
             return;
           }
           o = promote(k, name);
-        } else if (k == Leaves.Builder.ABSENT) {
+        } else if (k == LeavesBuilder.ABSENT) {
           leaves.markOther(leaves.add(wire, 0, rel, line));
         }
       }
@@ -204,12 +204,12 @@ public final class ZoneBuilder {
     int rel = to - from - origin.length();
     if (rel > 0 && isBelowOrigin(wire, from, rel) && !(wire[from] == 1 && wire[from + 1] == '*')) {
       int k = leaves.find(wire, from, from + rel);
-      if (k == Leaves.Builder.ABSENT) {
+      if (k == LeavesBuilder.ABSENT) {
         k = leaves.add(wire, from, from + rel, line);
       }
       if (leaves.isLeaf(k)) {
         int added = leaves.addAddress(k, type, ttl, rdata, rdFrom);
-        if (added != Leaves.Builder.CONFLICT) {
+        if (added != LeavesBuilder.CONFLICT) {
           recordCount += added;
           return;
         }
@@ -372,7 +372,7 @@ public final class ZoneBuilder {
       for (int strip = 1; name.labels() - strip > apexLabels; strip++) {
         Name parent = new Name(name, strip);
         int k = leaves.find(parent.toWire(), 0, parent.length() - origin.length());
-        if (k != Leaves.Builder.ABSENT && leaves.isLeaf(k)) {
+        if (k != LeavesBuilder.ABSENT && leaves.isLeaf(k)) {
           promote(k, parent);
         }
       }
@@ -384,7 +384,7 @@ public final class ZoneBuilder {
       Name name = e.getKey();
       if (!name.equals(origin) && (o.has(Type.NS) || o.has(Type.DNAME))) {
         int k = leaves.find(name.toWire(), 0, name.length() - origin.length());
-        if (k != Leaves.Builder.ABSENT) {
+        if (k != LeavesBuilder.ABSENT) {
           leaves.markIntercept(k);
         }
       }
@@ -400,7 +400,7 @@ public final class ZoneBuilder {
       boolean below = apexDname;
       for (int p = (own[0] & 0xFF) + 1; p < len; p += (own[p] & 0xFF) + 1) {
         int up = leaves.find(own, p, len);
-        if (up == Leaves.Builder.ABSENT) {
+        if (up == LeavesBuilder.ABSENT) {
           leaves.markOther(leaves.add(own, p, len, leaves.line(k)));
           parents.add(wireName(own, p, len));
         } else if (leaves.isLeaf(up)) {
