@@ -140,6 +140,22 @@ class LeavesTest {
     assertEquals(402, seen.size());
   }
 
+  /** A name below a DNAME is never a leaf (occluded: the general path answers with the DNAME). */
+  @Test
+  void namesBelowADnameAreNodes() throws Exception {
+    Zone a = ZoneFileLoader.load(FILE).zone();
+    ZoneBuilder b = new ZoneBuilder(a.origin(), "dname");
+    for (Record r : a.records()) {
+      b.add(r, "dname", 1);
+    }
+    Name hidden = name("hidden.old");
+    b.add(Record.fromString(hidden, Type.A, 1, 300, "198.51.100.17", a.origin()), "dname", 2);
+    Zone z = b.build();
+    assertTrue(z.nodes().stream().anyMatch(n -> n.name().equals(hidden)), "a node");
+    assertTrue(b.warnings().toString().contains("occluded"), b.warnings().toString());
+    assertEquals(a.leaves().count(), z.leaves().count());
+  }
+
   @Test
   void sameDataComparesLeavesToo() throws Exception {
     Zone a = ZoneFileLoader.load(FILE).zone();
