@@ -71,11 +71,25 @@ class HealthIT {
 
   @BeforeEach
   void start() throws Exception {
-    reservation = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.10"));
-    port = reservation.getLocalPort();
-    for (String a :
-        new String[] {"127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"}) {
-      backend(a);
+    for (int attempt = 1; ; attempt++) {
+      reservation = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.10"));
+      port = reservation.getLocalPort();
+      try {
+        for (String a :
+            new String[] {"127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"}) {
+          backend(a);
+        }
+        break;
+      } catch (java.net.BindException e) {
+        // the port is free on 127.0.0.10 but some socket holds it on another loopback address
+        // (a connection of an earlier test, say): take another port
+        backends.values().forEach(b -> b.stop(0));
+        backends.clear();
+        reservation.close();
+        if (attempt == 5) {
+          throw e;
+        }
+      }
     }
     dir = Files.createTempDirectory("meridian-health");
     Path zone = dir.resolve("example.net.zone");
@@ -129,8 +143,11 @@ class HealthIT {
 
   @AfterEach
   void stopAll() throws Exception {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
     backends.values().forEach(s -> s.stop(0));
+    backends.clear();
     reservation.close();
   }
 
