@@ -44,24 +44,20 @@ final class LeafAnswers {
   /** Writes the response to {@code q} at leaf i; its length, or -1 for the general path. */
   int write(int i, WireQuery q, byte[] out) {
     int n = q.nameLength;
-    int t = q.qtype;
-    if (t == Type.A && leaves.hasA(i)) {
-      int len = copy(a[n], q, out, false);
-      if (len > 0) {
-        AnswerShapes.putTtl(out, n, leaves.aTtl(i));
-        leaves.copyA(i, out, AnswerShapes.rdataAt(n));
-      }
-      return len;
+    boolean a = q.qtype == Type.A && leaves.hasA(i);
+    if (!a && !(q.qtype == Type.AAAA && leaves.hasAaaa(i))) {
+      return copy(nodata[n], q, out, true);
     }
-    if (t == Type.AAAA && leaves.hasAaaa(i)) {
-      int len = copy(aaaa[n], q, out, false);
-      if (len > 0) {
-        AnswerShapes.putTtl(out, n, leaves.aaaaTtl(i));
+    int len = copy(a ? this.a[n] : aaaa[n], q, out, false);
+    if (len > 0) {
+      AnswerShapes.putTtl(out, n, a ? leaves.aTtl(i) : leaves.aaaaTtl(i));
+      if (a) {
+        leaves.copyA(i, out, AnswerShapes.rdataAt(n));
+      } else {
         leaves.copyAaaa(i, out, AnswerShapes.rdataAt(n));
       }
-      return len;
     }
-    return copy(nodata[n], q, out, true);
+    return len;
   }
 
   private static int copy(byte[] shape, WireQuery q, byte[] out, boolean patchType) {

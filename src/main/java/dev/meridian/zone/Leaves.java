@@ -228,27 +228,41 @@ public final class Leaves {
   /** Leaf i as a node (made now: for the general path, not the fast path). */
   Node node(int i, Name origin) {
     Name name = name(i, origin);
-    boolean a = hasA(i);
-    boolean aaaa = hasAaaa(i);
-    int[] types = a && aaaa ? (isAaaaFirst(i) ? AAAA_A : A_AAAA) : a ? A_ONLY : AAAA_ONLY;
-    Record[][] sets = new Record[types.length][];
-    for (int k = 0; k < types.length; k++) {
-      sets[k] = new Record[] {record(i, types[k], name)};
+    Record[] records =
+        records(name, v4[i], v4Ttl[i], v6, 16 * i, hasAaaa(i) ? v6Ttl[i] : -1, isAaaaFirst(i));
+    int[] types =
+        records.length == 2
+            ? (records[0].getType() == Type.A ? A_AAAA : AAAA_A)
+            : records[0].getType() == Type.A ? A_ONLY : AAAA_ONLY;
+    Record[][] sets = new Record[records.length][];
+    for (int k = 0; k < records.length; k++) {
+      sets[k] = new Record[] {records[k]};
     }
     return new Node(name, types, sets, false);
   }
 
-  private Record record(int i, int type, Name name) {
-    byte[] rdata = new byte[type == Type.A ? 4 : 16];
-    long ttl;
-    if (type == Type.A) {
-      copyA(i, rdata, 0);
-      ttl = v4Ttl[i];
-    } else {
-      copyAaaa(i, rdata, 0);
-      ttl = v6Ttl[i];
+  /**
+   * The records of one leaf named {@code name}, in file order, made now: the A record of address
+   * {@code a} unless {@code aTtl} is -1, the AAAA record in {@code v6[v6At..v6At + 16)} unless
+   * {@code aaaaTtl} is -1, the AAAA first when {@code aaaaFirst}.
+   */
+  static Record[] records(
+      Name name, int a, int aTtl, byte[] v6, int v6At, int aaaaTtl, boolean aaaaFirst) {
+    Record four = null;
+    Record six = null;
+    if (aTtl >= 0) {
+      byte[] b = {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a};
+      four = Record.newRecord(name, Type.A, DClass.IN, aTtl, b);
     }
-    return Record.newRecord(name, type, DClass.IN, ttl, rdata);
+    if (aaaaTtl >= 0) {
+      six =
+          Record.newRecord(
+              name, Type.AAAA, DClass.IN, aaaaTtl, Arrays.copyOfRange(v6, v6At, v6At + 16));
+    }
+    if (four == null || six == null) {
+      return new Record[] {four == null ? six : four};
+    }
+    return aaaaFirst ? new Record[] {six, four} : new Record[] {four, six};
   }
 
   /** The k-th record of the leaves (leaf order, each leaf's records in file order), made now. */

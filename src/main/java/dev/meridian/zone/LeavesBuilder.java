@@ -1,7 +1,6 @@
 package dev.meridian.zone;
 
 import java.util.Arrays;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
@@ -200,28 +199,7 @@ final class LeavesBuilder {
 
   /** The records of leaf k, in file order, made now. */
   Record[] records(int k, Name name) {
-    Record a = null;
-    Record aaaa = null;
-    if (v4Ttl[k] >= 0) {
-      byte[] b = new byte[4];
-      b[0] = (byte) (v4[k] >>> 24);
-      b[1] = (byte) (v4[k] >>> 16);
-      b[2] = (byte) (v4[k] >>> 8);
-      b[3] = (byte) v4[k];
-      a = Record.newRecord(name, Type.A, DClass.IN, v4Ttl[k], b);
-    }
-    if (v6Ttl[k] >= 0) {
-      aaaa =
-          Record.newRecord(
-              name, Type.AAAA, DClass.IN, v6Ttl[k], Arrays.copyOfRange(v6, 16 * k, 16 * k + 16));
-    }
-    if (a == null) {
-      return new Record[] {aaaa};
-    }
-    if (aaaa == null) {
-      return new Record[] {a};
-    }
-    return aaaaFirst(k) ? new Record[] {aaaa, a} : new Record[] {a, aaaa};
+    return Leaves.records(name, v4[k], v4Ttl[k], v6, 16 * k, v6Ttl[k], aaaaFirst(k));
   }
 
   private void grow() {

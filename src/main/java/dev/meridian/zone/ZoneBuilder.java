@@ -233,7 +233,7 @@ public final class ZoneBuilder {
     for (int i = 0; i < apex.length; i++) {
       byte a = wire[p + i];
       byte b = apex[i];
-      if (Character.toLowerCase(a) != Character.toLowerCase(b)) {
+      if (Leaves.lower(a) != Leaves.lower(b)) {
         return false;
       }
     }
@@ -402,23 +402,18 @@ public final class ZoneBuilder {
         int up = leaves.find(own, p, len);
         if (up == LeavesBuilder.ABSENT) {
           leaves.markOther(leaves.add(own, p, len, leaves.line(k)));
-          parents.add(wireName(own, p, len));
+          parents.add(Leaves.name(own, p, len, origin));
         } else if (leaves.isLeaf(up)) {
-          promote(up, wireName(own, p, len));
+          promote(up, Leaves.name(own, p, len, origin));
         } else {
           below |= leaves.isIntercept(up);
         }
       }
       if (below) {
-        promote(k, wireName(own, 0, len));
+        promote(k, Leaves.name(own, 0, len, origin));
       }
     }
     return parents;
-  }
-
-  /** The name whose labels below the apex are {@code wire[from..to)}. */
-  private Name wireName(byte[] wire, int from, int to) {
-    return Leaves.name(wire, from, to, origin);
   }
 
   /** {@code types}, or an equal array met before: most owners of a large zone have the same. */
